@@ -1,0 +1,1 @@
+"""Post-mortem analytics for promotional-goodies campaigns."""
