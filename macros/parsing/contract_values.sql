@@ -1,0 +1,209 @@
+{#-
+    The value grammar of the raw-data contract, one pair of macros per type:
+    `is_valid_<type>(expr)` says whether a non-null text value matches the
+    grammar, `to_<type>(expr)` turns a valid one into its typed value (null
+    otherwise). Both are plain SQL, so that the same staging runs on DuckDB
+    and PostgreSQL; engine differences go through adapter.dispatch.
+
+    Casts only ever run inside a `case` that has checked the text first:
+    neither engine has a portable try_cast, and `and` does not guarantee the
+    order in which its sides are evaluated.
+-#}
+
+{% macro regex_matches(expr, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'goodies')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_matches(expr, pattern) -%}
+    ({{ expr }} ~ '{{ pattern }}')
+{%- endmacro %}
+
+{% macro duckdb__regex_matches(expr, pattern) -%}
+    regexp_matches({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+
+{# Money and amounts: 28 integer digits and 10 decimals. #}
+{% macro decimal_type() -%}
+    decimal(38, 10)
+{%- endmacro %}
+
+
+{% macro is_valid_integer(expr) -%}
+    case
+        when not {{ regex_matches(expr, '^[+-]?[0-9]+$') }} then false
+        when length(ltrim(ltrim({{ expr }}, '+-'), '0')) < 19 then true
+        when length(ltrim(ltrim({{ expr }}, '+-'), '0')) > 19 then false
+        when {{ expr }} like '-%'
+            then ltrim(ltrim({{ expr }}, '+-'), '0') <= '9223372036854775808'
+        else ltrim(ltrim({{ expr }}, '+-'), '0') <= '9223372036854775807'
+    end
+{%- endmacro %}
+
+{% macro to_integer(expr) -%}
+    case when {{ is_valid_integer(expr) }} then cast({{ expr }} as bigint) end
+{%- endmacro %}
+
+
+{% macro is_valid_decimal(expr) -%}
+    case
+        when not {{ regex_matches(expr, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') }}
+            then false
+        {#- more integer digits than the decimal type holds #}
+        else not {{ regex_matches(expr, '^[+-]?0*[0-9]{29,}') }}
+    end
+{%- endmacro %}
+
+{% macro to_decimal(expr) -%}
+    case
+        when {{ is_valid_decimal(expr) }}
+            then cast({{ expr }} as {{ decimal_type() }})
+    end
+{%- endmacro %}
+
+
+{% macro is_valid_boolean(expr) -%}
+    (lower({{ expr }}) in ('true', 'false', '1', '0'))
+{%- endmacro %}
+
+{% macro to_boolean(expr) -%}
+    case
+        when lower({{ expr }}) in ('true', '1') then true
+        when lower({{ expr }}) in ('false', '0') then false
+    end
+{%- endmacro %}
+
+
+{#- A YYYY-MM-DD text that names a real calendar day. -#}
+{% macro is_calendar_date(expr) -%}
+    case
+        when not {{ regex_matches(expr, '^[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
+            then false
+        when cast(substr({{ expr }}, 1, 4) as integer) < 1 then false
+        when cast(substr({{ expr }}, 6, 2) as integer) not between 1 and 12
+            then false
+        else cast(substr({{ expr }}, 9, 2) as integer) between 1 and (
+            case
+                when cast(substr({{ expr }}, 6, 2) as integer) = 2 then
+                    case
+                        when mod(cast(substr({{ expr }}, 1, 4) as integer), 400) = 0
+                            then 29
+                        when mod(cast(substr({{ expr }}, 1, 4) as integer), 100) = 0
+                            then 28
+                        when mod(cast(substr({{ expr }}, 1, 4) as integer), 4) = 0
+                            then 29
+                        else 28
+                    end
+                when cast(substr({{ expr }}, 6, 2) as integer) in (4, 6, 9, 11)
+                    then 30
+                else 31
+            end
+        )
+    end
+{%- endmacro %}
+
+{% macro is_valid_date(expr) -%}
+    case
+        when not {{ regex_matches(expr, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
+            then false
+        else {{ is_calendar_date(expr) }}
+    end
+{%- endmacro %}
+
+{% macro to_date(expr) -%}
+    case when {{ is_valid_date(expr) }} then cast({{ expr }} as date) end
+{%- endmacro %}
+
+
+{#-
+    YYYY-MM-DD, then optionally a space or T and HH:MM[:SS[.fraction]], then
+    optionally Z or +HH:MM / -HH:MM after the time.
+-#}
+
+{% macro timestamp_pattern() -%}
+^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$
+{%- endmacro %}
+
+{% macro has_utc_offset(expr) -%}
+    {{ regex_matches(expr, '[0-9][+-][0-9]{2}:[0-9]{2}$') }}
+{%- endmacro %}
+
+{#- The local part: without its Z or offset, T replaced by a space. -#}
+{% macro timestamp_local_text(expr) -%}
+    replace(
+        case
+            when {{ has_utc_offset(expr) }}
+                then substr({{ expr }}, 1, length({{ expr }}) - 6)
+            when {{ expr }} like '%Z' then substr({{ expr }}, 1, length({{ expr }}) - 1)
+            else {{ expr }}
+        end,
+        'T',
+        ' '
+    )
+{%- endmacro %}
+
+{% macro is_valid_timestamp(expr) -%}
+    case
+        when not {{ regex_matches(expr, timestamp_pattern()) }} then false
+        when not {{ is_calendar_date(expr) }} then false
+        when length({{ expr }}) = 10 then true
+        when cast(substr({{ expr }}, 12, 2) as integer) > 23 then false
+        when cast(substr({{ expr }}, 15, 2) as integer) > 59 then false
+        when substr({{ expr }}, 17, 1) = ':'
+            and cast(substr({{ expr }}, 18, 2) as integer) > 59 then false
+        when {{ has_utc_offset(expr) }} then
+            cast(substr({{ expr }}, length({{ expr }}) - 4, 2) as integer) <= 23
+            and cast(substr({{ expr }}, length({{ expr }}) - 1, 2) as integer) <= 59
+        else true
+    end
+{%- endmacro %}
+
+{#- Minutes to subtract to bring a local time to UTC. -#}
+{% macro utc_offset_minutes(expr) -%}
+    case
+        when {{ has_utc_offset(expr) }} then
+            (case when substr({{ expr }}, length({{ expr }}) - 5, 1) = '-'
+                then -1 else 1 end)
+            * (
+                cast(substr({{ expr }}, length({{ expr }}) - 4, 2) as integer) * 60
+                + cast(substr({{ expr }}, length({{ expr }}) - 1, 2) as integer)
+            )
+        else 0
+    end
+{%- endmacro %}
+
+{% macro to_timestamp_utc(expr) -%}
+    case
+        when {{ is_valid_timestamp(expr) }} then
+            {{ dbt.dateadd(
+                'minute',
+                '-(' ~ utc_offset_minutes(expr) ~ ')',
+                'cast(' ~ timestamp_local_text(expr) ~ ' as timestamp)'
+            ) }}
+    end
+{%- endmacro %}
+
+
+{#- The two macros above for a type named in the contract. -#}
+{% macro is_valid_value(contract_type, expr) -%}
+    {%- if contract_type == 'integer' -%} {{ is_valid_integer(expr) }}
+    {%- elif contract_type == 'decimal' -%} {{ is_valid_decimal(expr) }}
+    {%- elif contract_type == 'boolean' -%} {{ is_valid_boolean(expr) }}
+    {%- elif contract_type == 'date' -%} {{ is_valid_date(expr) }}
+    {%- elif contract_type == 'timestamp' -%} {{ is_valid_timestamp(expr) }}
+    {%- elif contract_type == 'text' -%} true
+    {%- else -%}
+        {% do exceptions.raise_compiler_error(
+            'unknown contract type ' ~ contract_type) %}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro to_value(contract_type, expr) -%}
+    {%- if contract_type == 'integer' -%} {{ to_integer(expr) }}
+    {%- elif contract_type == 'decimal' -%} {{ to_decimal(expr) }}
+    {%- elif contract_type == 'boolean' -%} {{ to_boolean(expr) }}
+    {%- elif contract_type == 'date' -%} {{ to_date(expr) }}
+    {%- elif contract_type == 'timestamp' -%} {{ to_timestamp_utc(expr) }}
+    {%- else -%} {{ expr }}
+    {%- endif -%}
+{%- endmacro %}

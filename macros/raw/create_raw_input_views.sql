@@ -1,0 +1,224 @@
+{#-
+    Runs at the start of every dbt invocation (on-run-start). It gives each
+    table of the contract one view in the raw-input schema, with exactly the
+    contract's columns, all as text, empty fields as null, wherever the data
+    lives:
+
+    - files mode (var raw_mode = 'files', DuckDB only): <raw_data_dir>/
+      <table>.csv or <table>.parquet, read in place. Header names match
+      case-insensitively, extra columns are ignored, and a CSV line that is
+      not a well-formed record stops the build with DuckDB's error, which
+      names the file and the line.
+    - warehouse mode (raw_mode = 'warehouse'): the table of that name in
+      raw_schema (and raw_database), cast to text.
+
+    An absent optional table becomes an empty view with its columns; an
+    absent required table, or a missing contract column, stops the run with
+    a message naming the file or table. The view raw_table_inventory records
+    which tables were found, so that figures that need an absent table can be
+    reported as not available.
+-#}
+
+{% macro create_raw_input_views() %}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% set mode = var('raw_mode') %}
+    {% if mode not in ['files', 'warehouse'] %}
+        {% do exceptions.raise_compiler_error(
+            "var raw_mode is '" ~ mode ~ "'; expected 'files' or 'warehouse'") %}
+    {% endif %}
+    {% if mode == 'files' and target.type != 'duckdb' %}
+        {% do exceptions.raise_compiler_error(
+            "files mode reads files with DuckDB, but target '" ~ target.name
+            ~ "' is " ~ target.type ~ ": load the files into a raw schema and"
+            ~ " use raw_mode 'warehouse'") %}
+    {% endif %}
+
+    {% set schema = raw_input_schema() %}
+    {% do run_query('create schema if not exists ' ~ schema) %}
+
+    {% set inventory = [] %}
+    {% for table in contract_tables() %}
+        {% if mode == 'files' %}
+            {% set found = raw_file_select(table) %}
+        {% else %}
+            {% set found = raw_warehouse_select(table) %}
+        {% endif %}
+        {% set select_sql = found.sql if found.sql else empty_raw_select(table) %}
+        {% do replace_raw_view(schema, table.name, select_sql) %}
+        {% do inventory.append(
+            "('" ~ table.name ~ "', " ~ (table.is_required | string | lower)
+            ~ ", " ~ (found.sql is not none | string | lower) ~ ", '"
+            ~ (found.location | replace("'", "''")) ~ "')") %}
+    {% endfor %}
+
+    {% set inventory_sql %}
+        select
+            cast(table_name as {{ dbt.type_string() }}) as table_name,
+            is_required,
+            is_present,
+            cast(location as {{ dbt.type_string() }}) as location
+        from (values {{ inventory | join(', ') }})
+            as inventory (table_name, is_required, is_present, location)
+    {% endset %}
+    {% do replace_raw_view(schema, 'raw_table_inventory', inventory_sql) %}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- PostgreSQL cannot replace a view whose columns change: drop it first. -#}
+{% macro replace_raw_view(schema, name, select_sql) %}
+    {{ return(adapter.dispatch('replace_raw_view', 'goodies')(
+        schema, name, select_sql)) }}
+{% endmacro %}
+
+{% macro default__replace_raw_view(schema, name, select_sql) %}
+    {% do run_query('drop view if exists ' ~ schema ~ '.' ~ name ~ ' cascade') %}
+    {% do run_query(
+        'create view ' ~ schema ~ '.' ~ name ~ ' as ' ~ select_sql) %}
+{% endmacro %}
+
+{% macro duckdb__replace_raw_view(schema, name, select_sql) %}
+    {% do run_query(
+        'create or replace view ' ~ schema ~ '.' ~ name ~ ' as ' ~ select_sql) %}
+{% endmacro %}
+
+
+{% macro empty_raw_select(table) %}
+    {% set columns = [] %}
+    {% for column in table.columns %}
+        {% do columns.append(
+            'cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column.name) %}
+    {% endfor %}
+    {{ return('select ' ~ columns | join(', ') ~ ' where 1 = 0') }}
+{% endmacro %}
+
+
+{#- Select every contract column from `relation_sql`, as text. -#}
+{% macro contract_text_select(table, relation_sql, found_columns, where) %}
+    {% set missing = [] %}
+    {% for column in table.columns
+        if column.name not in found_columns %}
+        {% do missing.append(column.name) %}
+    {% endfor %}
+    {% if missing %}
+        {% do exceptions.raise_compiler_error(
+            where ~ ' lacks the contract column(s) ' ~ missing | join(', ')) %}
+    {% endif %}
+    {% set columns = [] %}
+    {% for column in table.columns %}
+        {% do columns.append(
+            'nullif(cast(' ~ adapter.quote(found_columns[column.name])
+            ~ ' as ' ~ dbt.type_string() ~ "), '') as " ~ column.name) %}
+    {% endfor %}
+    {{ return('select ' ~ columns | join(', ') ~ ' from ' ~ relation_sql) }}
+{% endmacro %}
+
+
+{#- Returns {sql, location}; sql is none when the file is absent. -#}
+{% macro raw_file_select(table) %}
+    {% set folder = var('raw_data_dir') | replace("'", "''") %}
+    {% set base = folder ~ '/' ~ table.name %}
+    {% set found = run_query(
+        "select (select count(*) from glob('" ~ base ~ ".csv')),"
+        ~ " (select count(*) from glob('" ~ base ~ ".parquet'))").rows[0] %}
+    {% set has_csv = found[0] > 0 %}
+    {% set has_parquet = found[1] > 0 %}
+
+    {% if has_csv and has_parquet %}
+        {% do exceptions.raise_compiler_error(
+            'both ' ~ base ~ '.csv and ' ~ base ~ '.parquet exist: keep one') %}
+    {% elif not has_csv and not has_parquet %}
+        {% if table.is_required %}
+            {% set folder_found = run_query(
+                "select count(*) from glob('" ~ folder ~ "/*')").rows[0][0] %}
+            {% if folder_found == 0 %}
+                {% do exceptions.raise_compiler_error(
+                    'raw data folder ' ~ var('raw_data_dir')
+                    ~ ' is missing or empty') %}
+            {% endif %}
+            {% do exceptions.raise_compiler_error(
+                'required file missing: ' ~ base ~ '.csv (or '
+                ~ table.name ~ '.parquet)') %}
+        {% endif %}
+        {{ return({'sql': none, 'location': base ~ '.csv'}) }}
+    {% endif %}
+
+    {% if has_parquet %}
+        {% set path = base ~ '.parquet' %}
+        {% set reader = "read_parquet('" ~ path ~ "')" %}
+        {% set names = run_query(
+            'select column_name from (describe select * from '
+            ~ reader ~ ')').columns[0].values() %}
+    {% else %}
+        {% set path = base ~ '.csv' %}
+        {% set names = csv_header(path) %}
+        {% set typed = [] %}
+        {% for name in names %}
+            {% do typed.append(
+                "'" ~ name | replace("'", "''") ~ "': 'VARCHAR'") %}
+        {% endfor %}
+        {% set reader %}
+            read_csv('{{ path }}', header = true, auto_detect = false,
+                columns = { {{- typed | join(', ') -}} },
+                delim = ',', quote = '"', escape = '"', strict_mode = true,
+                null_padding = false, encoding = 'utf-8')
+        {% endset %}
+    {% endif %}
+
+    {% set found_columns = {} %}
+    {% for name in names %}
+        {% do found_columns.setdefault(name | lower, name) %}
+    {% endfor %}
+    {{ return({
+        'sql': contract_text_select(table, reader, found_columns, path),
+        'location': path,
+    }) }}
+{% endmacro %}
+
+
+{#-
+    The header of a CSV file, read as a single line so that a malformed
+    file still tells its column names (the reader proper then reports the
+    first bad line).
+-#}
+{% macro csv_header(path) %}
+    {% set first = run_query(
+        "select line from read_csv('" ~ path ~ "', header = false,"
+        ~ " auto_detect = false, columns = {'line': 'VARCHAR'},"
+        ~ " delim = '\x1f', quote = '', escape = '', strict_mode = false)"
+        ~ " limit 1").rows %}
+    {% if not first or not first[0][0] %}
+        {% do exceptions.raise_compiler_error(
+            path ~ ' is empty: a header row is required') %}
+    {% endif %}
+    {% set line = first[0][0] | replace('\ufeff', '') | replace('\r', '') %}
+    {% set names = [] %}
+    {% for name in line.split(',') %}
+        {% do names.append(name | trim | replace('"', '')) %}
+    {% endfor %}
+    {{ return(names) }}
+{% endmacro %}
+
+
+{% macro raw_warehouse_select(table) %}
+    {% set database = var('raw_database') or target.database %}
+    {% set relation = adapter.get_relation(
+        database=database, schema=var('raw_schema'), identifier=table.name) %}
+    {% set location = var('raw_schema') ~ '.' ~ table.name %}
+    {% if relation is none %}
+        {% if table.is_required %}
+            {% do exceptions.raise_compiler_error(
+                'required table missing: ' ~ location) %}
+        {% endif %}
+        {{ return({'sql': none, 'location': location}) }}
+    {% endif %}
+    {% set found_columns = {} %}
+    {% for column in adapter.get_columns_in_relation(relation) %}
+        {% do found_columns.setdefault(column.name | lower, column.name) %}
+    {% endfor %}
+    {{ return({
+        'sql': contract_text_select(
+            table, relation | string, found_columns, location),
+        'location': location,
+    }) }}
+{% endmacro %}

@@ -1,0 +1,85 @@
+{#-
+    Rules 1 and 2 of "Rows that break the contract", shared by every staging
+    model. merge_exact_duplicates keeps one row per distinct raw text, with
+    the number of copies merged into it and whether its key clashes with a
+    different row (a null key never clashes: the value checks catch it).
+-#}
+
+{% macro merge_exact_duplicates(relation, table_name) %}
+    {% if not execute %}
+        {{ return('select *, 0 as merged_copies, false as has_key_clash from '
+            ~ relation) }}
+    {% endif %}
+    {% set table = contract_table(table_name) %}
+    {% set columns = table.columns | map(attribute='name') | list %}
+    select
+        {{ columns | join(',\n        ') }},
+        count(*) - 1 as merged_copies,
+    {%- if table.key %}
+        (
+            {%- for key in table.key %}
+            {{ key }} is not null and
+            {%- endfor %}
+            count(*) over (partition by {{ table.key | join(', ') }}) > 1
+        ) as has_key_clash
+    {%- else %}
+        false as has_key_clash
+    {%- endif %}
+
+    from {{ relation }}
+
+    group by {{ columns | join(', ') }}
+{% endmacro %}
+
+
+{#-
+    The first check of rules 2 to 4 that a staged row fails, as
+    '<reason>:<column>', or null. `time_breach` is the model's own rule-4
+    expression (the contradictions differ from table to table).
+-#}
+{% macro first_row_breach(table_name, time_breach='null') %}
+    {% set key = contract_table(table_name).key if execute else [] %}
+    coalesce(
+        case
+            when has_key_clash then 'key_clash:{{ key | join("+") }}'
+        end,
+        {{ contract_value_breach(table_name) }},
+        {{ time_breach }}
+    )
+{% endmacro %}
+
+
+{#- The reason and the column of a '<reason>:<column>' breach. -#}
+{% macro breach_reason(breach) -%}
+    nullif(split_part({{ breach }}, ':', 1), '')
+{%- endmacro %}
+
+{% macro breach_detail(breach) -%}
+    nullif(split_part({{ breach }}, ':', 2), '')
+{%- endmacro %}
+
+
+{#-
+    An e-mail address, trimmed and lower-cased, replaced by a keyed SHA-256
+    hash: leads still match recipients, and the address itself goes no
+    further than staging.
+-#}
+{% macro hash_email(expr) -%}
+    {{ return(adapter.dispatch('hash_email', 'goodies')(expr)) }}
+{%- endmacro %}
+
+{% macro default__hash_email(expr) -%}
+    case when nullif(trim({{ expr }}), '') is not null then
+        encode(sha256(convert_to(
+            '{{ var("email_hash_key") | replace("'", "''") }}'
+            || lower(trim({{ expr }})), 'UTF8')), 'hex')
+    end
+{%- endmacro %}
+
+{% macro duckdb__hash_email(expr) -%}
+    case when nullif(trim({{ expr }}), '') is not null then
+        sha256(
+            '{{ var("email_hash_key") | replace("'", "''") }}'
+            || lower(trim({{ expr }})))
+    end
+{%- endmacro %}

@@ -1,0 +1,62 @@
+{#-
+    Staging of the raw `skus` table.
+    Catalog: one row per SKU.
+    Grain: one row per distinct raw row (exact duplicates merged, their
+    copies counted in merged_copies). Values typed; `breach_reason` holds the
+    first row check the row fails (rules 2 to 4 of the contract), null when
+    it passes.
+-#}
+
+with
+
+source as (
+
+    select * from {{ source('catalog', 'skus') }}
+
+),
+
+merged as (
+
+    {{ merge_exact_duplicates('source', 'skus') }}
+
+),
+
+checked as (
+
+    select
+        *,
+        {{ first_row_breach('skus') }} as breach
+
+    from merged
+
+),
+
+final as (
+
+    select
+        -- ids
+        sku,
+
+        -- text
+        sku_name,
+        category,
+        positioning,
+        tier,
+
+        -- numbers
+        {{ to_decimal('unit_cost') }} as unit_cost,
+
+        -- booleans
+        {{ to_boolean('is_active') }} as is_active,
+
+        -- row checks
+        sku as row_key,
+        merged_copies,
+        {{ breach_reason('breach') }} as breach_reason,
+        {{ breach_detail('breach') }} as breach_detail
+
+    from checked
+
+)
+
+select * from final

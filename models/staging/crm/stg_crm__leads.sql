@@ -1,0 +1,61 @@
+{#-
+    Staging of the raw `leads` table.
+    CRM: leads, matched to recipients by id or by e-mail.
+    Grain: one row per distinct raw row (exact duplicates merged, their
+    copies counted in merged_copies). Values typed; `breach_reason` holds the
+    first row check the row fails (rules 2 to 4 of the contract), null when
+    it passes.
+-#}
+
+with
+
+source as (
+
+    select * from {{ source('crm', 'leads') }}
+
+),
+
+merged as (
+
+    {{ merge_exact_duplicates('source', 'leads') }}
+
+),
+
+checked as (
+
+    select
+        *,
+        {{ first_row_breach('leads') }} as breach
+
+    from merged
+
+),
+
+final as (
+
+    select
+        -- ids
+        lead_id,
+        recipient_id,
+
+        -- text
+        {{ hash_email('email') }} as email_hash,
+        lead_source,
+
+        -- booleans
+        {{ to_boolean('is_qualified') }} as is_qualified,
+
+        -- timestamps
+        {{ to_timestamp_utc('created_at') }} as created_at,
+
+        -- row checks
+        lead_id as row_key,
+        merged_copies,
+        {{ breach_reason('breach') }} as breach_reason,
+        {{ breach_detail('breach') }} as breach_detail
+
+    from checked
+
+)
+
+select * from final

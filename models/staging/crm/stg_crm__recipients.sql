@@ -1,0 +1,61 @@
+{#-
+    Staging of the raw `recipients` table.
+    CRM: everyone the campaign targeted, holdout included.
+    Grain: one row per distinct raw row (exact duplicates merged, their
+    copies counted in merged_copies). Values typed; `breach_reason` holds the
+    first row check the row fails (rules 2 to 4 of the contract), null when
+    it passes.
+-#}
+
+with
+
+source as (
+
+    select * from {{ source('crm', 'recipients') }}
+
+),
+
+merged as (
+
+    {{ merge_exact_duplicates('source', 'recipients') }}
+
+),
+
+checked as (
+
+    select
+        *,
+        {{ first_row_breach('recipients') }} as breach
+
+    from merged
+
+),
+
+final as (
+
+    select
+        -- ids
+        recipient_id,
+        campaign_id,
+
+        -- text
+        {{ hash_email('email') }} as email_hash,
+        company,
+        segment,
+        country,
+        variant,
+
+        -- booleans
+        {{ to_boolean('is_holdout') }} as is_holdout,
+
+        -- row checks
+        recipient_id as row_key,
+        merged_copies,
+        {{ breach_reason('breach') }} as breach_reason,
+        {{ breach_detail('breach') }} as breach_detail
+
+    from checked
+
+)
+
+select * from final

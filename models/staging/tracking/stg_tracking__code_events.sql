@@ -1,0 +1,57 @@
+{#-
+    Staging of the raw `code_events` table.
+    Tracking: scans and redemptions of codes.
+    Grain: one row per distinct raw row (exact duplicates merged, their
+    copies counted in merged_copies). Values typed; `breach_reason` holds the
+    first row check the row fails (rules 2 to 4 of the contract), null when
+    it passes.
+-#}
+
+with
+
+source as (
+
+    select * from {{ source('tracking', 'code_events') }}
+
+),
+
+merged as (
+
+    {{ merge_exact_duplicates('source', 'code_events') }}
+
+),
+
+checked as (
+
+    select
+        *,
+        {{ first_row_breach('code_events') }} as breach
+
+    from merged
+
+),
+
+final as (
+
+    select
+        -- ids
+        event_id,
+        code,
+
+        -- text
+        event_type,
+
+        -- timestamps
+        {{ to_timestamp_utc('event_at') }} as event_at,
+
+        -- row checks
+        event_id as row_key,
+        merged_copies,
+        {{ breach_reason('breach') }} as breach_reason,
+        {{ breach_detail('breach') }} as breach_detail
+
+    from checked
+
+)
+
+select * from final

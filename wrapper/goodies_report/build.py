@@ -1,0 +1,278 @@
+"""Where the dbt project lives, and `dbt build` through dbt's in-process runner.
+
+Everything dbt needs is passed explicitly: project and profiles folder, target, a per-target
+target path (so that switching targets does not force a full re-parse), the vars as JSON and
+the DuckDB file through GOODIES_DUCKDB_PATH, which profiles.yml reads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REQUIRED_TABLES = ("campaigns", "skus", "recipients", "shipments")
+DUCKDB_PATH_VAR = "GOODIES_DUCKDB_PATH"
+PROJECT_DIR_VAR = "GOODIES_PROJECT_DIR"
+PROFILE_NAME = "goodies"
+
+# Statuses of a node that did what it should (dbt's RunStatus and TestStatus values).
+_PASSED = {"success", "pass"}
+_FAILED = {"error", "fail", "runtime error"}
+
+
+class GoodiesError(Exception):
+    """An expected failure: the message says what went wrong and how to fix it (exit 1)."""
+
+    exit_code = 1
+
+
+class InputError(GoodiesError):
+    """A bad input from the user: a missing folder or file, an unknown value (exit 2)."""
+
+    exit_code = 2
+
+
+class BuildError(GoodiesError):
+    """dbt did not build: a node failed, a test failed or the project did not compile."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The dbt project, the target to build on and read from, and the vars of the build."""
+
+    project_dir: Path
+    target: str = "duckdb"
+    duckdb_path: Path | None = None
+    dbt_vars: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def profiles_dir(self) -> Path:
+        return self.project_dir
+
+    @property
+    def target_path(self) -> Path:
+        return self.project_dir / "target" / self.target
+
+    @property
+    def run_results_path(self) -> Path:
+        return self.target_path / "run_results.json"
+
+    def dbt_args(self) -> list[str]:
+        """The arguments every dbt command of ours shares."""
+        return [
+            "--project-dir",
+            str(self.project_dir),
+            "--profiles-dir",
+            str(self.profiles_dir),
+            "--target",
+            self.target,
+            "--target-path",
+            str(self.target_path),
+            "--vars",
+            json.dumps(dict(self.dbt_vars), sort_keys=True),
+            # Nothing of dbt's own console log: progress comes from events (see run_build).
+            "--log-level",
+            "none",
+            "--no-use-colors",
+        ]
+
+
+def find_project_dir() -> Path:
+    """The folder holding dbt_project.yml: GOODIES_PROJECT_DIR, else the source checkout."""
+    env = os.environ.get(PROJECT_DIR_VAR)
+    project_dir = Path(env).resolve() if env else Path(__file__).resolve().parents[2]
+    if not (project_dir / "dbt_project.yml").is_file():
+        hint = f"set {PROJECT_DIR_VAR}" if not env else f"check {PROJECT_DIR_VAR}"
+        raise GoodiesError(f"no dbt_project.yml in {project_dir}; {hint}")
+    return project_dir
+
+
+def targets(project_dir: Path) -> dict[str, str]:
+    """The outputs of the goodies profile in profiles.yml, name -> adapter type."""
+    import yaml  # dbt depends on PyYAML
+
+    path = project_dir / "profiles.yml"
+    try:
+        profiles = yaml.safe_load(path.read_text(encoding="utf-8"))
+        outputs = profiles[PROFILE_NAME]["outputs"]
+        return {str(name): str(output.get("type", "")) for name, output in outputs.items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise GoodiesError(f"cannot read the {PROFILE_NAME!r} outputs of {path}: {exc}") from exc
+
+
+def default_duckdb_path(project_dir: Path) -> Path:
+    """GOODIES_DUCKDB_PATH made absolute, else <project>/warehouse/goodies.duckdb."""
+    env = os.environ.get(DUCKDB_PATH_VAR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return project_dir / "warehouse" / "goodies.duckdb"
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """Fail with the name of what is missing: the folder, or a required table's file."""
+    if not data_dir.is_dir():
+        raise InputError(f"data folder not found: {data_dir}")
+    for table in REQUIRED_TABLES:
+        csv, parquet = data_dir / f"{table}.csv", data_dir / f"{table}.parquet"
+        if not csv.is_file() and not parquet.is_file():
+            raise InputError(f"required file not found: {csv} (or {parquet.name})")
+
+
+@contextmanager
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """GOODIES_DUCKDB_PATH set to the settings' absolute path while dbt runs."""
+    if settings.duckdb_path is None:
+        yield
+        return
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    before = os.environ.get(DUCKDB_PATH_VAR)
+    os.environ[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(DUCKDB_PATH_VAR, None)
+        else:
+            os.environ[DUCKDB_PATH_VAR] = before
+
+
+@dataclass(frozen=True)
+class FailedNode:
+    resource_type: str
+    name: str
+    status: str
+    message: str
+
+    def describe(self) -> str:
+        return f"{self.resource_type} {self.name} ({self.status}): {self.message}"
+
+
+@dataclass
+class BuildResult:
+    success: bool
+    failed: list[FailedNode] = field(default_factory=list)
+    error: str | None = None  # set when dbt stopped before running nodes (compile error, ...)
+    models_passed: int = 0
+    tests_passed: int = 0
+    tests_total: int = 0
+    skipped: int = 0
+    warned: int = 0
+    seconds: float = 0.0
+
+    @property
+    def validated(self) -> bool:
+        """True when the build held tests and every one of them passed."""
+        return self.success and self.tests_total > 0 and self.tests_passed == self.tests_total
+
+    def describe_failure(self) -> str:
+        """One line per failed node (or dbt's error), for the error message."""
+        if self.error:
+            return f"dbt build failed: {self.error}"
+        lines = [f"dbt build failed: {len(self.failed)} node(s) failed"]
+        lines += [f"  {node.describe()}" for node in self.failed]
+        if self.skipped:
+            lines.append(f"  ({self.skipped} node(s) skipped because of these)")
+        return "\n".join(lines)
+
+
+def first_line(text: object) -> str:
+    """The first non-empty line of a message, stripped; dbt's messages run long."""
+    for line in str(text or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def error_text(exc: BaseException) -> str:
+    """dbt's exception as a compact message: its non-empty lines joined."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return " ".join(lines) if lines else type(exc).__name__
+
+
+def _progress_callback(progress: Callable[[str], None]) -> Callable[[Any], None]:
+    """A dbt event callback reporting each finished node in one line."""
+
+    def callback(event: Any) -> None:
+        try:
+            if event.info.name != "NodeFinished":
+                return
+            node = event.data.node_info
+            progress(f"  {node.node_status:<8} {node.resource_type} {node.node_name}")
+        except Exception:  # noqa: S110 - progress must never break the build
+            pass
+
+    return callback
+
+
+def summarise(results: Any) -> BuildResult:
+    """dbt's RunExecutionResult turned into a BuildResult."""
+    outcome = BuildResult(success=True)
+    for item in getattr(results, "results", None) or []:
+        status = str(getattr(item.status, "value", item.status)).lower()
+        node = item.node
+        resource_type = str(getattr(node.resource_type, "value", node.resource_type))
+        if resource_type == "test" or resource_type == "unit_test":
+            outcome.tests_total += 1
+            outcome.tests_passed += status in _PASSED
+        elif resource_type == "model" and status in _PASSED:
+            outcome.models_passed += 1
+        if status in _FAILED:
+            message = first_line(item.message) or status
+            outcome.failed.append(FailedNode(resource_type, node.name, status, message))
+        elif status == "skipped":
+            outcome.skipped += 1
+        elif status == "warn":
+            outcome.warned += 1
+    outcome.success = not outcome.failed and not outcome.skipped
+    return outcome
+
+
+def run_build(
+    settings: Settings,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Run `dbt build` in-process and say what happened; never raises for dbt's failures."""
+    from dbt.cli.main import dbtRunner  # about 2 s: only when a build is asked for
+
+    callbacks = [_progress_callback(progress)] if progress else []
+    started = time.monotonic()
+    with dbt_environment(settings):
+        res = dbtRunner(callbacks=callbacks).invoke(["build", *settings.dbt_args()])
+    if res.exception is not None:
+        outcome = BuildResult(success=False, error=error_text(res.exception))
+    elif res.result is None or not hasattr(res.result, "results"):
+        outcome = BuildResult(success=bool(res.success))
+        if not res.success:
+            outcome.error = "dbt stopped without results; see logs/dbt.log"
+    else:
+        outcome = summarise(res.result)
+        if not res.success and outcome.success:
+            outcome.success = False
+            outcome.error = "dbt reported a failure; see logs/dbt.log"
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def validated_from_run_results(path: Path) -> bool:
+    """Whether the build behind the marts was validated, from its run_results.json.
+
+    True only if the file exists, holds tests, and every result passed or succeeded.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    results = data.get("results") if isinstance(data, dict) else None
+    if not results:
+        return False
+    has_tests = any(
+        str(r.get("unique_id", "")).startswith(("test.", "unit_test.")) for r in results
+    )
+    return has_tests and all(r.get("status") in _PASSED for r in results)

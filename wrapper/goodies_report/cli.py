@@ -1,0 +1,268 @@
+"""The `goodies-report` command line: Click commands and options only.
+
+The work lives in build.py (dbt), warehouse.py (marts), report.py (the report model) and
+render.py (files). Expected failures print one line on stderr: exit 2 for a bad input or
+option, exit 1 for a failed build or an unreadable warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from goodies_report import build, render, report
+
+
+class InputProblem(click.ClickException):
+    """A bad input or option: one line, exit 2."""
+
+    exit_code = 2
+
+
+class OneLineErrors(click.Group):
+    """Click's usage errors as one line ("Error: ..."), without the usage and hint lines."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise InputProblem(exc.format_message()) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise InputProblem(exc.format_message()) from None
+        except build.GoodiesError as exc:
+            error = InputProblem if exc.exit_code == 2 else click.ClickException
+            raise error(str(exc)) from None
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30", param, ctx)
+
+
+def _generator():
+    """The demo data generator, imported only when asked for."""
+    try:
+        from goodies_report.generate import generate
+    except ImportError as exc:
+        raise click.ClickException(f"the demo data generator is not available: {exc}") from None
+    return generate
+
+
+def _status(quiet: bool):
+    def echo(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    return echo
+
+
+@click.group(
+    cls=OneLineErrors,
+    invoke_without_command=True,
+    epilog="""\b
+Examples:
+  goodies-report --demo                     build on demo data, write ./report
+  goodies-report --data-dir exports/ --format md --out out/
+  goodies-report --target postgres --raw-schema raw_2026
+  goodies-report --skip-build --campaign C-2026-01 --format json""",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Generate the demo data into <project>/data/demo "
+    "(seed 7, 5,000 recipients) and build on it.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Build on the raw files (<table>.csv or .parquet) in DIR.",
+)
+@click.option(
+    "--raw-schema",
+    metavar="NAME",
+    help="Warehouse mode: the schema holding the raw tables.  [default: raw]",
+)
+@click.option(
+    "--target",
+    default="duckdb",
+    show_default=True,
+    metavar="NAME",
+    help="The profiles.yml output to build on and read from.",
+)
+@click.option(
+    "--as-of", type=IsoDate(), help="The date the analysis is made for.  [default: today, UTC]"
+)
+@click.option(
+    "--campaign",
+    "campaigns",
+    multiple=True,
+    metavar="ID",
+    help="Report only this campaign; repeat for several.  [default: all]",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(render.FORMATS),
+    help="Output format; repeat for several.  [default: html and json]",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="report",
+    show_default=True,
+    metavar="DIR",
+    help="Folder the report files are written to.",
+)
+@click.option(
+    "--skip-build",
+    is_flag=True,
+    help="Do not run dbt: render from the marts already in the warehouse.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr, only errors.")
+@click.version_option(package_name="goodies-report", help="Show the version and exit.")
+@click.help_option("--help", "-h", help="Show this message and exit.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    demo: bool,
+    data_dir: Path | None,
+    raw_schema: str | None,
+    target: str,
+    as_of: dt.date | None,
+    campaigns: tuple[str, ...],
+    formats: tuple[str, ...],
+    out: Path,
+    skip_build: bool,
+    quiet: bool,
+) -> None:
+    """Build the campaign marts with dbt, then write the post-mortem report.
+
+    Raw data comes from files (--demo or --data-dir) or, on a warehouse target, from a raw
+    schema. Prints the report folder on stdout; progress goes to stderr.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    echo = _status(quiet)
+    project_dir = build.find_project_dir()
+    known = build.targets(project_dir)
+    if target not in known:
+        raise InputProblem(
+            f"unknown target {target!r}; targets in profiles.yml: {', '.join(known)}"
+        )
+    if demo and data_dir is not None:
+        raise InputProblem("--demo and --data-dir exclude each other; pass one of them")
+    files_mode = demo or data_dir is not None
+    if files_mode and raw_schema is not None:
+        raise InputProblem("--raw-schema is for warehouse mode; drop it or --demo/--data-dir")
+    if known[target] == "duckdb" and not files_mode and not skip_build:
+        raise InputProblem(f"the {target} target reads raw files: pass --demo or --data-dir DIR")
+    explicit_as_of = as_of
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+
+    if demo:
+        data_dir = project_dir / "data" / "demo"
+        if not skip_build:
+            echo(f"Generating demo data into {data_dir} ...")
+            generated = _generator()(data_dir)
+            echo(f"  {sum(generated.rows.values()):,} rows in {generated.seconds:.1f} s")
+    dbt_vars: dict[str, Any] = {"as_of": as_of.isoformat()}
+    if data_dir is not None:
+        data_dir = data_dir.expanduser().resolve()
+        dbt_vars.update(raw_mode="files", raw_data_dir=str(data_dir))
+    else:
+        dbt_vars.update(raw_mode="warehouse", raw_schema=raw_schema or "raw")
+    duckdb_path = build.default_duckdb_path(project_dir) if known[target] == "duckdb" else None
+    settings = build.Settings(project_dir, target, duckdb_path, dbt_vars)
+
+    if skip_build:
+        validated = build.validated_from_run_results(settings.run_results_path)
+        as_of_asked = explicit_as_of
+    else:
+        if data_dir is not None:
+            build.check_data_dir(data_dir)
+        source = f"files in {data_dir}" if data_dir else f"schema {dbt_vars['raw_schema']}"
+        echo(f"Building with dbt on {target} ({source}), as of {as_of} ...")
+        result = build.run_build(settings, progress=None if quiet else echo)
+        if not result.success:
+            raise click.ClickException(result.describe_failure())
+        echo(
+            f"Built {result.models_passed} models, {result.tests_passed}/{result.tests_total} "
+            f"tests passed in {result.seconds:.1f} s."
+        )
+        validated = result.validated
+        as_of_asked = as_of
+
+    model = report.build_report(
+        settings, validated=validated, as_of=as_of_asked, campaign_ids=campaigns
+    )
+    written = render.write_reports(model, formats or ("html", "json"), out, project_dir)
+    for path in written:
+        echo(f"Wrote {path}")
+    click.echo(str(out.resolve()))
+
+
+@cli.command("generate")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    metavar="DIR",
+    help="Folder the raw files are written to (created if needed).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Seed of the random generator: the same seed gives the same files.",
+)
+@click.option(
+    "--recipients",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="How many recipients the demo campaigns ship to.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="File format of the raw tables.",
+)
+@click.help_option("--help", "-h", help="Show this message and exit.")
+def generate_command(out: Path, seed: int, recipients: int, file_format: str) -> None:
+    """Write demo raw files against the raw-data contract, and summarise them.
+
+    \b
+    Example:
+      goodies-report generate --out data/demo --seed 7 --recipients 5000
+    """
+    generated = _generator()(out, seed=seed, recipients=recipients, file_format=file_format)
+    click.echo(
+        f"Wrote {len(generated.rows)} tables to {generated.out_dir} in {generated.seconds:.1f} s:"
+    )
+    for table, rows in generated.rows.items():
+        merged = generated.merged.get(table, 0)
+        set_aside = sum(generated.set_aside.get(table, {}).values())
+        click.echo(f"  {table:<20} {rows:>9,} rows  {merged:>6,} merged  {set_aside:>6,} set aside")
+
+
+main = cli

@@ -1,0 +1,128 @@
+"""Renders the report model with Jinja2 and writes the files atomically.
+
+Templates read the report dict and nothing else. Every requested format is rendered to
+memory first; only then is each file written to a temporary file in the output folder and
+moved into place, so a failure never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from goodies_report.report import to_json
+
+FORMATS = ("html", "md", "json")
+FILE_NAMES = {"html": "report.html", "md": "report.md", "json": "report.json"}
+NOT_AVAILABLE = "n/a"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def templates_dir(project_dir: Path) -> Path:
+    return project_dir / "reports" / "templates"
+
+
+def percent(value: Any) -> str:
+    """A rate (a fraction 0-1) as a percentage with one decimal."""
+    return NOT_AVAILABLE if value is None else f"{value * 100:.1f}%"
+
+
+def money(value: Any, currency: str) -> str:
+    """An amount with two decimals and the currency code."""
+    return NOT_AVAILABLE if value is None else f"{value:,.2f} {currency}"
+
+
+def count(value: Any) -> str:
+    """A whole number with thousands separators."""
+    if value is None:
+        return NOT_AVAILABLE
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def na(value: Any) -> Any:
+    return NOT_AVAILABLE if value is None else value
+
+
+def md_escape(value: Any) -> str:
+    """Text safe inside Markdown (and its tables): markup characters backslash-escaped."""
+    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _environment(project_dir: Path, *, finalize: Any = None) -> Environment:
+    env = Environment(
+        # HTML templates (by name) are autoescaped; Markdown ones escape through finalize.
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        finalize=finalize,
+        loader=FileSystemLoader(templates_dir(project_dir)),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(percent=percent, money=money, count=count, na=na)
+    return env
+
+
+def html_environment(project_dir: Path) -> Environment:
+    """Autoescaped: every value is HTML-escaped unless a template says otherwise."""
+    return _environment(project_dir)
+
+
+def markdown_environment(project_dir: Path) -> Environment:
+    """Every value printed by the template goes through md_escape."""
+    return _environment(project_dir, finalize=md_escape)
+
+
+def render(report: Mapping[str, Any], formats: Sequence[str], project_dir: Path) -> dict[str, str]:
+    """File name -> text for every requested format, in memory."""
+    rendered: dict[str, str] = {}
+    for fmt in dict.fromkeys(formats):
+        if fmt == "json":
+            text = to_json(report)
+        elif fmt == "html":
+            template = html_environment(project_dir).get_template("report.html.j2")
+            text = template.render(report=report)
+        elif fmt == "md":
+            template = markdown_environment(project_dir).get_template("report.md.j2")
+            text = template.render(report=report)
+        else:
+            raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+        rendered[FILE_NAMES[fmt]] = text
+    return rendered
+
+
+def write_atomic(files: Mapping[str, str], out_dir: Path) -> list[Path]:
+    """Write every file to a temporary file in out_dir, then move each into place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, text in files.items():
+            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            staged.append((name, Path(tmp)))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        written = []
+        for name, tmp in staged:
+            os.replace(tmp, out_dir / name)
+            written.append(out_dir / name)
+        return written
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def write_reports(
+    report: Mapping[str, Any], formats: Sequence[str], out_dir: Path, project_dir: Path
+) -> list[Path]:
+    """Render every format, then write them all; nothing is written if rendering fails."""
+    return write_atomic(render(report, formats, project_dir), out_dir)

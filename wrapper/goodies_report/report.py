@@ -1,0 +1,140 @@
+"""The report model (shared/spec/report-json.md) assembled from the marts.
+
+Nothing here computes a figure: rows are selected and reshaped, values turned into JSON
+values (Decimal -> number, date -> ISO 8601, null stays null).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from goodies_report.build import InputError, Settings
+from goodies_report.warehouse import WarehouseError, read_table
+
+TIMING_KEYS = ("postmortem_due", "followup_due", "days_since_end", "stage")
+CAMPAIGN_KEYS = ("campaign_id", "campaign_name", "currency", "start_date", "end_date")
+
+
+def json_value(value: Any) -> Any:
+    """A warehouse value as a JSON value."""
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat(timespec="seconds") + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _by_campaign(rows: Iterable[Mapping[str, Any]], table: str) -> dict[str, Mapping[str, Any]]:
+    indexed: dict[str, Mapping[str, Any]] = {}
+    for row in rows:
+        key = str(row["campaign_id"])
+        if key in indexed:
+            raise WarehouseError(f"{table} has more than one row for campaign {key!r}")
+        indexed[key] = row
+    return indexed
+
+
+def _data_quality(settings: Settings) -> dict[str, dict[str, Any]]:
+    reasons: dict[str, dict[str, Any]] = {}
+    for row in read_table(settings, "data_quality_reasons"):
+        table_reasons = reasons.setdefault(str(row["table_name"]), {})
+        table_reasons[str(row["reason"])] = json_value(row["set_aside_rows"])
+    quality: dict[str, dict[str, Any]] = {}
+    for row in sorted(read_table(settings, "data_quality"), key=lambda r: str(r["table_name"])):
+        table = str(row["table_name"])
+        quality[table] = {
+            "raw": json_value(row["raw_rows"]),
+            "kept": json_value(row["kept_rows"]),
+            "merged": json_value(row["merged_rows"]),
+            "set_aside": json_value(row["set_aside_rows"]),
+            "reasons": dict(sorted(reasons.get(table, {}).items())),
+            "required": json_value(row["is_required"]),
+            "present": json_value(row["is_present"]),
+        }
+    return quality
+
+
+def select_campaigns(known: Iterable[str], wanted: Sequence[str]) -> list[str]:
+    """The campaign ids to report, sorted; every wanted id must be known."""
+    known_sorted = sorted(set(known))
+    if not wanted:
+        return known_sorted
+    unknown = [c for c in dict.fromkeys(wanted) if c not in known_sorted]
+    if unknown:
+        names = ", ".join(repr(c) for c in unknown)
+        listing = ", ".join(known_sorted) or "none"
+        noun = "campaign" if len(unknown) == 1 else "campaigns"
+        raise InputError(f"no {noun} {names}; known campaigns: {listing}")
+    return sorted(set(wanted))
+
+
+def _as_of(timing_rows: Sequence[Mapping[str, Any]], asked: dt.date | None) -> str | None:
+    """The date the marts were built for; it must be the one asked for, if any."""
+    built = sorted({json_value(row["as_of"]) for row in timing_rows})
+    asked_text = asked.isoformat() if asked else None
+    if len(built) > 1:
+        raise WarehouseError(f"campaign_timing holds several as_of dates: {', '.join(built)}")
+    if built and asked_text and built[0] != asked_text:
+        raise InputError(
+            f"the marts were built for as_of {built[0]}, not {asked_text}; "
+            f"rebuild (drop --skip-build) or pass --as-of {built[0]}"
+        )
+    return built[0] if built else asked_text
+
+
+def build_report(
+    settings: Settings,
+    *,
+    validated: bool,
+    as_of: dt.date | None = None,
+    campaign_ids: Sequence[str] = (),
+    generated_at: str | None = None,
+) -> dict[str, Any]:
+    """The report dict, per report-json.md, for the campaigns asked for (all by default)."""
+    campaigns = _by_campaign(read_table(settings, "dim_campaigns"), "dim_campaigns")
+    selected = select_campaigns(campaigns, campaign_ids)
+    timing_rows = read_table(settings, "campaign_timing")
+    timing = _by_campaign(timing_rows, "campaign_timing")
+    kpis = _by_campaign(read_table(settings, "campaign_kpis"), "campaign_kpis")
+
+    report_campaigns = []
+    for campaign_id in selected:
+        for table, rows in (("campaign_timing", timing), ("campaign_kpis", kpis)):
+            if campaign_id not in rows:
+                raise WarehouseError(f"{table} has no row for campaign {campaign_id!r}")
+        campaign = {key: json_value(campaigns[campaign_id][key]) for key in CAMPAIGN_KEYS}
+        campaign["timing"] = {key: json_value(timing[campaign_id][key]) for key in TIMING_KEYS}
+        campaign["kpis"] = {
+            key: json_value(value)
+            for key, value in kpis[campaign_id].items()
+            if key != "campaign_id"
+        }
+        report_campaigns.append(campaign)
+
+    return {
+        "as_of": _as_of(timing_rows, as_of),
+        "generated_at": generated_at or utc_now(),
+        "validated": bool(validated),
+        "data_quality": _data_quality(settings),
+        "campaigns": report_campaigns,
+    }
+
+
+def to_json(report: Mapping[str, Any]) -> str:
+    """report.json's text: indented, keys in the model's order, UTF-8 as is."""
+    return json.dumps(report, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
