@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ PROFILE_NAME = "goodies"
 # Statuses of a node that did what it should (dbt's RunStatus and TestStatus values).
 _PASSED = {"success", "pass"}
 _FAILED = {"error", "fail", "runtime error"}
+_HEADER = re.compile(r"^(.*\bError)\b(?: in .*)?$")
 
 
 class GoodiesError(Exception):
@@ -181,18 +183,25 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def first_line(text: object) -> str:
-    """The first non-empty line of a message, stripped; dbt's messages run long."""
-    for line in str(text or "").splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
+def dbt_message(text: object) -> str:
+    """dbt's message in one line: "<Kind> Error: <first line of its body>".
+
+    dbt's messages open with a header naming the node ("Compilation Error in model x
+    (models/x.sql)"), then the cause on the next line, then a call stack and hints.
+    """
+    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith(">")]
+    if not lines:
+        return ""
+    header = _HEADER.match(lines[0])
+    if header and len(lines) > 1:
+        return f"{header.group(1)}: {lines[1]}"
+    return lines[0]
 
 
 def error_text(exc: BaseException) -> str:
-    """dbt's exception as a compact message: its non-empty lines joined."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return " ".join(lines) if lines else type(exc).__name__
+    """A dbt exception as one line."""
+    return dbt_message(exc) or type(exc).__name__
 
 
 def _progress_callback(progress: Callable[[str], None]) -> Callable[[Any], None]:
@@ -223,7 +232,7 @@ def summarise(results: Any) -> BuildResult:
         elif resource_type == "model" and status in _PASSED:
             outcome.models_passed += 1
         if status in _FAILED:
-            message = first_line(item.message) or status
+            message = dbt_message(item.message) or status
             outcome.failed.append(FailedNode(resource_type, node.name, status, message))
         elif status == "skipped":
             outcome.skipped += 1

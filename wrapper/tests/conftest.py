@@ -1,0 +1,213 @@
+"""Fixtures of the wrapper's tests: a hand-written marts database, small project folders."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import goodies_report
+from goodies_report.build import Settings
+
+PROJECT_DIR = Path(goodies_report.__file__).resolve().parents[2]
+
+# The mart tables the report reads, in the shape the dbt models give them, with rows a
+# person can check by hand.
+MARTS_SQL = """
+create table main.dim_campaigns (
+    campaign_id varchar, campaign_name varchar, currency varchar,
+    start_date date, end_date date, budget decimal(18, 2)
+);
+insert into main.dim_campaigns values
+    ('C2', 'Fall | <script>alert(1)</script>', 'USD', '2026-06-01', '2026-07-15', null),
+    ('C1', 'Spring *launch* été', 'EUR', '2026-03-01', '2026-03-31', 20000.00);
+
+create table main.campaign_timing (
+    campaign_id varchar, as_of date, postmortem_due date, followup_due date,
+    days_since_end integer, stage varchar
+);
+insert into main.campaign_timing values
+    ('C1', '2026-06-30', '2026-04-14', '2026-06-29', 91, 'followup'),
+    ('C2', '2026-06-30', '2026-07-29', '2026-10-13', -15, 'running');
+
+create table main.campaign_kpis (
+    campaign_id varchar, units_shipped bigint, units_delivered bigint,
+    delivery_rate double, item_cost decimal(18, 2), logistics_cost decimal(18, 2),
+    total_cost decimal(18, 2), logistics_cost_per_unit double, nps double
+);
+insert into main.campaign_kpis values
+    ('C1', 1200, 1150, 0.9583333333, 14400.00, 3012.50, 17412.50, 2.5104166667, 41.5),
+    ('C2', 300, 0, null, 3600.00, 0.00, 3600.00, null, null);
+
+create table main.data_quality (
+    table_name varchar, is_required boolean, is_present boolean, raw_rows bigint,
+    kept_rows bigint, merged_rows bigint, set_aside_rows bigint
+);
+insert into main.data_quality values
+    ('campaigns', true, true, 3, 2, 0, 1),
+    ('shipments', true, true, 1510, 1500, 6, 4),
+    ('leads', false, false, 0, 0, 0, 0);
+
+create table main.data_quality_reasons (table_name varchar, reason varchar, set_aside_rows bigint);
+insert into main.data_quality_reasons values
+    ('campaigns', 'bad_value', 1),
+    ('shipments', 'unknown_recipient', 3),
+    ('shipments', 'duplicate_key', 1);
+
+create table main.set_aside_rows (
+    table_name varchar, row_key varchar, reason varchar, detail varchar
+);
+"""
+
+
+@pytest.fixture
+def marts_db(tmp_path: Path) -> Path:
+    """A DuckDB file holding the mart tables of the interface, with hand-written rows."""
+    path = tmp_path / "marts.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(MARTS_SQL)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def settings(marts_db: Path) -> Settings:
+    return Settings(PROJECT_DIR, "duckdb", marts_db)
+
+
+@pytest.fixture
+def fake_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with the real profiles and templates but its own target/ folder.
+
+    GOODIES_PROJECT_DIR points at it, so nothing of the real project's artefacts leaks in.
+    """
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(PROJECT_DIR / "dbt_project.yml", root / "dbt_project.yml")
+    shutil.copy(PROJECT_DIR / "profiles.yml", root / "profiles.yml")
+    (root / "reports").mkdir()
+    (root / "reports" / "templates").symlink_to(PROJECT_DIR / "reports" / "templates")
+    monkeypatch.setenv("GOODIES_PROJECT_DIR", str(root))
+    return root
+
+
+# A dbt project of six tiny models with the mart tables' names and shapes, built on a
+# campaigns.csv only: it lets the tests drive real dbt builds (passing, failing a test,
+# failing to compile) before the real models exist, in a few seconds.
+MINI_MODELS = {
+    "macros/raw_file.sql": """
+        {% macro raw_file(table, required_columns) %}
+        {% set path = var('raw_data_dir') ~ '/' ~ table ~ '.csv' %}
+        {% if execute %}
+          {% set described = run_query(
+              "describe select * from read_csv('" ~ path ~ "', all_varchar = true)") %}
+          {% set columns = described.columns[0].values() | map('lower') | list %}
+          {% for column in required_columns if column not in columns %}
+            {{ exceptions.raise_compiler_error(
+                table ~ '.csv lacks required column ' ~ column) }}
+          {% endfor %}
+        {% endif %}
+        read_csv('{{ path }}', all_varchar = true)
+        {% endmacro %}
+    """,
+    "models/dim_campaigns.sql": """
+        select
+            campaign_id, campaign_name, currency,
+            cast(start_date as date) as start_date,
+            cast(end_date as date) as end_date,
+            cast(nullif(budget, '') as decimal(18, 2)) as budget
+        from {{ raw_file('campaigns', ['campaign_id', 'campaign_name', 'end_date']) }}
+    """,
+    "models/campaign_timing.sql": """
+        select
+            campaign_id,
+            cast('{{ var("as_of") }}' as date) as as_of,
+            end_date + 14 as postmortem_due,
+            end_date + 90 as followup_due,
+            cast('{{ var("as_of") }}' as date) - end_date as days_since_end,
+            case when cast('{{ var("as_of") }}' as date) <= end_date then 'running'
+                else 'immature' end as stage
+        from {{ ref('dim_campaigns') }}
+    """,
+    "models/campaign_kpis.sql": """
+        select
+            campaign_id,
+            cast(10 as bigint) as units_shipped,
+            cast(9 as bigint) as units_delivered,
+            cast(0.9 as double) as delivery_rate,
+            cast(100.5 as decimal(18, 2)) as item_cost,
+            cast(20 as decimal(18, 2)) as logistics_cost,
+            cast(120.5 as decimal(18, 2)) as total_cost,
+            cast(null as double) as logistics_cost_per_unit
+        from {{ ref('dim_campaigns') }}
+    """,
+    "models/data_quality.sql": """
+        select
+            'campaigns' as table_name, true as is_required, true as is_present,
+            count(*) as raw_rows, count(*) as kept_rows,
+            0 as merged_rows, 0 as set_aside_rows
+        from {{ ref('dim_campaigns') }}
+    """,
+    "models/data_quality_reasons.sql": """
+        select 'campaigns' as table_name, 'bad_value' as reason, 0 as set_aside_rows
+        where false
+    """,
+    "models/set_aside_rows.sql": """
+        select
+            'campaigns' as table_name, 'x' as row_key, 'bad_value' as reason,
+            '' as detail
+        where false
+    """,
+    "models/_models.yml": """
+        models:
+          - name: dim_campaigns
+            columns:
+              - name: campaign_id
+                data_tests: [unique, not_null]
+              - name: campaign_name
+                data_tests: [not_null]
+    """,
+    "dbt_project.yml": """
+        name: mini
+        version: "0.1.0"
+        config-version: 2
+        profile: goodies
+        vars:
+          raw_mode: files
+          raw_data_dir: data
+          raw_schema: raw
+          as_of: null
+        models:
+          mini:
+            +materialized: table
+    """,
+}
+
+
+@pytest.fixture(scope="session")
+def mini_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini dbt project (see MINI_MODELS), with the real profiles and templates."""
+    root = tmp_path_factory.mktemp("mini_project")
+    for name, text in MINI_MODELS.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    shutil.copy(PROJECT_DIR / "profiles.yml", root / "profiles.yml")
+    (root / "reports").mkdir()
+    (root / "reports" / "templates").symlink_to(PROJECT_DIR / "reports" / "templates")
+    return root
+
+
+def write_raw(folder: Path, campaigns_csv: str) -> Path:
+    """A raw data folder: the given campaigns.csv and header-only files of the other
+    required tables."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "campaigns.csv").write_text(textwrap.dedent(campaigns_csv).lstrip())
+    for table in ("skus", "recipients", "shipments"):
+        (folder / f"{table}.csv").write_text(f"{table[:-1]}_id\n")
+    return folder
