@@ -75,6 +75,12 @@ def marts_db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def project_dir() -> Path:
+    """The real project: its profiles.yml and templates."""
+    return PROJECT_DIR
+
+
 @pytest.fixture
 def settings(marts_db: Path) -> Settings:
     return Settings(PROJECT_DIR, "duckdb", marts_db)
@@ -203,11 +209,16 @@ def mini_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def write_raw(folder: Path, campaigns_csv: str) -> Path:
-    """A raw data folder: the given campaigns.csv and header-only files of the other
-    required tables."""
+def _write_raw(folder: Path, campaigns_csv: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "campaigns.csv").write_text(textwrap.dedent(campaigns_csv).lstrip())
     for table in ("skus", "recipients", "shipments"):
         (folder / f"{table}.csv").write_text(f"{table[:-1]}_id\n")
     return folder
+
+
+@pytest.fixture(scope="session")
+def write_raw():
+    """write_raw(folder, campaigns_csv): a raw data folder holding that campaigns.csv and
+    header-only files of the other required tables."""
+    return _write_raw

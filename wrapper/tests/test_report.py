@@ -1,0 +1,328 @@
+"""Report assembly and rendering on a hand-written marts database: no dbt involved."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from goodies_report import build, render, report, warehouse
+from goodies_report.build import InputError, Settings
+
+
+@pytest.fixture
+def model(settings: Settings) -> dict:
+    return report.build_report(settings, validated=True, generated_at="2026-06-30T09:12:44Z")
+
+
+def campaign(model: dict, campaign_id: str) -> dict:
+    return next(c for c in model["campaigns"] if c["campaign_id"] == campaign_id)
+
+
+# --- the report model ------------------------------------------------------------------
+
+
+def test_top_level_keys_and_values(model: dict) -> None:
+    assert list(model) == ["as_of", "generated_at", "validated", "data_quality", "campaigns"]
+    assert model["as_of"] == "2026-06-30"
+    assert model["generated_at"] == "2026-06-30T09:12:44Z"
+    assert model["validated"] is True
+
+
+def test_generated_at_is_utc_iso_with_z(settings: Settings) -> None:
+    generated = report.build_report(settings, validated=False)["generated_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", generated)
+
+
+def test_campaigns_sorted_with_dates_as_iso_text(model: dict) -> None:
+    assert [c["campaign_id"] for c in model["campaigns"]] == ["C1", "C2"]
+    c1 = campaign(model, "C1")
+    assert {k: c1[k] for k in report.CAMPAIGN_KEYS} == {
+        "campaign_id": "C1",
+        "campaign_name": "Spring *launch* été",
+        "currency": "EUR",
+        "start_date": "2026-03-01",
+        "end_date": "2026-03-31",
+    }
+    assert c1["timing"] == {
+        "postmortem_due": "2026-04-14",
+        "followup_due": "2026-06-29",
+        "days_since_end": 91,
+        "stage": "followup",
+    }
+
+
+def test_every_kpi_column_flows_through_decimals_as_numbers(model: dict) -> None:
+    kpis = campaign(model, "C1")["kpis"]
+    assert kpis == {
+        "units_shipped": 1200,
+        "units_delivered": 1150,
+        "delivery_rate": 0.9583333333,
+        "item_cost": 14400.0,
+        "logistics_cost": 3012.5,
+        "total_cost": 17412.5,
+        "logistics_cost_per_unit": 2.5104166667,
+        "nps": 41.5,  # a column the report code does not know: it flows through
+    }
+    assert type(kpis["item_cost"]) is float  # decimal(18, 2) in the warehouse
+    assert type(kpis["units_shipped"]) is int
+
+
+def test_nulls_stay_null(model: dict) -> None:
+    kpis = campaign(model, "C2")["kpis"]
+    assert kpis["delivery_rate"] is None
+    assert kpis["logistics_cost_per_unit"] is None
+    assert kpis["nps"] is None
+    assert kpis["units_delivered"] == 0  # zero is a figure, not a null
+
+
+def test_data_quality_per_table_with_reasons(model: dict) -> None:
+    assert model["data_quality"] == {
+        "campaigns": {
+            "raw": 3,
+            "kept": 2,
+            "merged": 0,
+            "set_aside": 1,
+            "reasons": {"bad_value": 1},
+            "required": True,
+            "present": True,
+        },
+        "leads": {
+            "raw": 0,
+            "kept": 0,
+            "merged": 0,
+            "set_aside": 0,
+            "reasons": {},
+            "required": False,
+            "present": False,
+        },
+        "shipments": {
+            "raw": 1510,
+            "kept": 1500,
+            "merged": 6,
+            "set_aside": 4,
+            "reasons": {"duplicate_key": 1, "unknown_recipient": 3},
+            "required": True,
+            "present": True,
+        },
+    }
+
+
+def test_campaign_filter(settings: Settings) -> None:
+    model = report.build_report(settings, validated=True, campaign_ids=["C2"])
+    assert [c["campaign_id"] for c in model["campaigns"]] == ["C2"]
+
+
+def test_unknown_campaign_lists_the_known_ones(settings: Settings) -> None:
+    with pytest.raises(InputError) as raised:
+        report.build_report(settings, validated=True, campaign_ids=["C1", "X"])
+    assert str(raised.value) == "no campaign 'X'; known campaigns: C1, C2"
+
+
+def test_as_of_must_match_the_marts(settings: Settings) -> None:
+    import datetime as dt
+
+    with pytest.raises(InputError) as raised:
+        report.build_report(settings, validated=True, as_of=dt.date(2026, 7, 1))
+    assert str(raised.value) == (
+        "the marts were built for as_of 2026-06-30, not 2026-07-01; "
+        "rebuild (drop --skip-build) or pass --as-of 2026-06-30"
+    )
+
+
+def test_json_text_keeps_order_and_non_ascii(model: dict) -> None:
+    text = report.to_json(model)
+    assert "Spring *launch* été" in text  # ensure_ascii=False
+    assert text.startswith('{\n  "as_of": "2026-06-30",\n')
+    assert json.loads(text) == model
+
+
+def test_json_value_conversions() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    assert report.json_value(Decimal("12.50")) == 12.5
+    assert report.json_value(float("nan")) is None
+    assert report.json_value(dt.date(2026, 1, 2)) == "2026-01-02"
+    stamp = dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert report.json_value(stamp) == "2026-01-02T08:00:00Z"
+    assert report.json_value(True) is True
+
+
+# --- reading the warehouse -------------------------------------------------------------
+
+
+def test_read_table_only_reads_mart_tables(settings: Settings) -> None:
+    with pytest.raises(ValueError, match="not a mart table"):
+        warehouse.read_table(settings, "dim_campaigns; drop table x")
+
+
+def test_read_table_without_a_warehouse(tmp_path: Path, project_dir: Path) -> None:
+    missing = tmp_path / "none.duckdb"
+    with pytest.raises(warehouse.WarehouseError) as raised:
+        warehouse.read_table(Settings(project_dir, "duckdb", missing), "dim_campaigns")
+    assert str(raised.value) == (
+        f"no warehouse at {missing}; build it first (run without --skip-build)"
+    )
+
+
+def test_read_table_without_the_table(settings: Settings, marts_db: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(marts_db)) as con:
+        con.execute("drop table main.campaign_kpis")
+    with pytest.raises(warehouse.WarehouseError, match=r"table main\.campaign_kpis not found"):
+        report.build_report(settings, validated=True)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def test_filters() -> None:
+    assert render.percent(0.95833) == "95.8%"
+    assert render.percent(None) == "n/a"
+    assert render.money(17412.5, "EUR") == "17,412.50 EUR"
+    assert render.money(None, "EUR") == "n/a"
+    assert render.count(1510) == "1,510"
+    assert render.count(None) == "n/a"
+    assert render.md_escape("a | b *c* <d>") == r"a \| b \*c\* \<d\>"
+
+
+def test_html_autoescapes_and_is_self_contained(model: dict, project_dir: Path) -> None:
+    html = render.render(model, ["html"], project_dir)["report.html"]
+    assert "<script>" not in html
+    assert "Fall | &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<style>" in html
+    assert not re.search(r"""(src|href)\s*=|@import|url\(""", html)
+
+
+def test_html_shows_figures_stage_and_quality(model: dict, project_dir: Path) -> None:
+    html = render.render(model, ["html"], project_dir)["report.html"]
+    assert "As of 2026-06-30" in html
+    assert "Validated" in html
+    assert "17,412.50 EUR" in html  # total cost of C1
+    assert "95.8%" in html  # delivery rate of C1
+    assert "2.51 EUR" in html  # logistics cost per unit of C1
+    assert "<strong>Still running</strong>" in html  # C2
+    assert "duplicate_key: 1; unknown_recipient: 3" in html
+
+
+def test_markdown_escapes_text_values(model: dict, project_dir: Path) -> None:
+    md = render.render(model, ["md"], project_dir)["report.md"]
+    assert r"### Fall \| \<script\>alert\(1\)\</script\> (C2)" in md
+    assert r"### Spring \*launch\* été (C1)" in md
+    assert "| Total cost | 17,412.50 EUR |" in md
+    assert "| Delivery rate | n/a |" in md  # C2
+    assert r"| shipments | 1,510 | 1,500 | 6 | 4 | duplicate\_key: 1; unknown\_recipient: 3 |" in md
+    assert "**Still running**" in md
+
+
+def test_not_validated_is_said(settings: Settings, project_dir: Path) -> None:
+    model = report.build_report(settings, validated=False)
+    assert "**Not validated**" in render.render(model, ["md"], project_dir)["report.md"]
+
+
+def test_write_reports_writes_every_format(model: dict, tmp_path: Path, project_dir: Path) -> None:
+    out = tmp_path / "out"
+    written = render.write_reports(model, ["json", "md", "html"], out, project_dir)
+    assert sorted(p.name for p in written) == ["report.html", "report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+    assert json.loads((out / "report.json").read_text(encoding="utf-8")) == model
+
+
+def test_failed_rendering_writes_nothing(model: dict, tmp_path: Path, project_dir: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text("old")
+    broken = {k: v for k, v in model.items() if k != "validated"}
+    with pytest.raises(Exception, match="validated"):
+        # json renders first and fine; html then fails on the missing key
+        render.write_reports(broken, ["json", "html"], out, project_dir)
+    assert [p.name for p in out.iterdir()] == ["report.json"]
+    assert (out / "report.json").read_text() == "old"
+
+
+def test_failed_write_leaves_no_temporary_file(
+    model: dict, tmp_path: Path, project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render.os, "replace", refuse)
+    with pytest.raises(OSError, match="disk full"):
+        render.write_reports(model, ["json", "md"], out, project_dir)
+    assert list(out.iterdir()) == []
+
+
+# --- build outcomes, without running dbt -----------------------------------------------
+
+
+def test_dbt_message_keeps_the_cause() -> None:
+    message = (
+        "Compilation Error in model stg_x (models/stg_x.sql)\n"
+        "  required file missing: /data/campaigns.csv\n  \n  > in macro raw_file"
+    )
+    assert build.dbt_message(message) == (
+        "Compilation Error: required file missing: /data/campaigns.csv"
+    )
+    assert build.dbt_message("Got 2 results, configured to fail if != 0") == (
+        "Got 2 results, configured to fail if != 0"
+    )
+
+
+def test_summarise_counts_and_names_failures() -> None:
+    def node(kind: str, name: str, status: str, message: str | None = None) -> SimpleNamespace:
+        return SimpleNamespace(
+            status=status, message=message, node=SimpleNamespace(resource_type=kind, name=name)
+        )
+
+    results = SimpleNamespace(
+        results=[
+            node("model", "stg_a", "success"),
+            node("test", "unique_a", "pass"),
+            node("test", "not_null_b", "fail", "Got 3 results, configured to fail if != 0"),
+            node("model", "fct_b", "skipped"),
+        ]
+    )
+    outcome = build.summarise(results)
+    assert not outcome.success and not outcome.validated
+    assert (outcome.models_passed, outcome.tests_passed, outcome.tests_total) == (1, 1, 2)
+    assert outcome.describe_failure() == (
+        "dbt build failed: 1 node(s) failed\n"
+        "  test not_null_b (fail): Got 3 results, configured to fail if != 0\n"
+        "  (1 node(s) skipped because of these)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        (None, False),  # no file
+        ([], False),
+        ([{"unique_id": "model.goodies.a", "status": "success"}], False),  # no test
+        (
+            [
+                {"unique_id": "model.goodies.a", "status": "success"},
+                {"unique_id": "test.goodies.t", "status": "pass"},
+            ],
+            True,
+        ),
+        (
+            [
+                {"unique_id": "model.goodies.a", "status": "success"},
+                {"unique_id": "test.goodies.t", "status": "warn"},
+            ],
+            False,
+        ),
+    ],
+)
+def test_validated_from_run_results(tmp_path: Path, results: list | None, expected: bool) -> None:
+    path = tmp_path / "run_results.json"
+    if results is not None:
+        path.write_text(json.dumps({"results": results}))
+    assert build.validated_from_run_results(path) is expected
