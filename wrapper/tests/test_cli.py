@@ -1,0 +1,374 @@
+"""The command line through Click's CliRunner: every error path, exit codes and messages,
+and real dbt builds (on a mini project now; on the real project once its models exist)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from goodies_report import build, cli
+
+CAMPAIGNS_CSV = """\
+    campaign_id,campaign_name,start_date,end_date,currency,budget
+    A1,Spring <b>goodies</b>,2026-03-01,2026-03-31,EUR,1000
+    B2,Fall | mugs,2026-09-01,2026-09-30,USD,
+"""
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, list(args), catch_exceptions=False)
+
+
+def assert_error(result: Result, code: int, message: str) -> None:
+    """The command failed with `code` and exactly one line, `Error: <message>`, on stderr."""
+    assert result.exit_code == code, result.output
+    assert result.stderr == f"Error: {message}\n"
+    assert result.stdout == ""
+
+
+# --- help -------------------------------------------------------------------------------
+
+
+def _commands(group: click.Group) -> list[click.Command]:
+    return [group, *group.commands.values()]
+
+
+@pytest.mark.parametrize("command", _commands(cli.cli), ids=lambda c: c.name)
+def test_every_command_and_option_has_help(command: click.Command) -> None:
+    assert command.help and command.help.strip()
+    for param in command.params:
+        assert isinstance(param, click.Option), f"{param.name} should be an option"
+        assert param.help and param.help.strip(), f"{command.name} {param.opts} has no help"
+
+
+def test_help_lists_options_and_examples() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for text in ("--demo", "--data-dir", "--skip-build", "Examples:", "generate"):
+        assert text in result.stdout
+
+
+# --- usage errors: exit 2, one line ------------------------------------------------------
+
+
+def test_unknown_option_is_one_line() -> None:
+    assert_error(run("--nope"), 2, "No such option '--nope'.")
+
+
+def test_bad_as_of(fake_project: Path) -> None:
+    assert_error(
+        run("--demo", "--as-of", "2026-02-30"),
+        2,
+        "Invalid value for '--as-of': '2026-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-06-30",
+    )
+
+
+def test_bad_format(fake_project: Path) -> None:
+    assert_error(
+        run("--demo", "--format", "pdf"),
+        2,
+        "Invalid value for '--format': 'pdf' is not one of 'html', 'md', 'json'.",
+    )
+
+
+def test_bad_target(fake_project: Path) -> None:
+    assert_error(
+        run("--demo", "--target", "spark"),
+        2,
+        "unknown target 'spark'; targets in profiles.yml: duckdb, postgres",
+    )
+
+
+def test_demo_and_data_dir_exclude_each_other(fake_project: Path, tmp_path: Path) -> None:
+    assert_error(
+        run("--demo", "--data-dir", str(tmp_path)),
+        2,
+        "--demo and --data-dir exclude each other; pass one of them",
+    )
+
+
+def test_duckdb_target_needs_files(fake_project: Path) -> None:
+    assert_error(run(), 2, "the duckdb target reads raw files: pass --demo or --data-dir DIR")
+
+
+def test_raw_schema_is_for_warehouse_mode(fake_project: Path, tmp_path: Path) -> None:
+    assert_error(
+        run("--data-dir", str(tmp_path), "--raw-schema", "raw"),
+        2,
+        "--raw-schema is for warehouse mode; drop it or --demo/--data-dir",
+    )
+
+
+def test_missing_data_folder(fake_project: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    assert_error(run("--data-dir", str(missing)), 2, f"data folder not found: {missing}")
+
+
+def test_missing_required_file(fake_project: Path, tmp_path: Path, write_raw) -> None:
+    data = write_raw(tmp_path / "raw", CAMPAIGNS_CSV)
+    (data / "shipments.csv").unlink()
+    assert_error(
+        run("--data-dir", str(data)),
+        2,
+        f"required file not found: {data / 'shipments.csv'} (or shipments.parquet)",
+    )
+
+
+def test_a_parquet_file_counts_as_present(fake_project: Path, tmp_path: Path, write_raw) -> None:
+    data = write_raw(tmp_path / "raw", CAMPAIGNS_CSV)
+    (data / "campaigns.csv").rename(data / "campaigns.parquet")
+    (data / "recipients.csv").unlink()
+    assert_error(
+        run("--data-dir", str(data)),
+        2,
+        f"required file not found: {data / 'recipients.csv'} (or recipients.parquet)",
+    )
+
+
+def test_generate_needs_out() -> None:
+    assert_error(run("generate"), 2, "Missing option '--out'.")
+
+
+# --- rendering from an existing warehouse (--skip-build), no dbt ---------------------------
+
+
+@pytest.fixture
+def built_marts(fake_project: Path, marts_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GOODIES_DUCKDB_PATH", str(marts_db))
+    return marts_db
+
+
+def test_unknown_campaign_lists_known_ones(built_marts: Path, tmp_path: Path) -> None:
+    result = run("--skip-build", "--campaign", "X", "--out", str(tmp_path / "out"))
+    assert_error(result, 2, "no campaign 'X'; known campaigns: C1, C2")
+    assert not (tmp_path / "out").exists()
+
+
+def test_skip_build_renders_the_marts(built_marts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("--skip-build", "--campaign", "C1", "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    assert [p.name for p in out.iterdir()] == ["report.json"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["as_of"] == "2026-06-30"
+    assert report["validated"] is False  # no run_results.json in this project
+    assert [c["campaign_id"] for c in report["campaigns"]] == ["C1"]
+
+
+def test_skip_build_validated_from_last_run_results(
+    built_marts: Path, fake_project: Path, tmp_path: Path
+) -> None:
+    target = fake_project / "target" / "duckdb"
+    target.mkdir(parents=True)
+    results = [
+        {"unique_id": "model.goodies.dim_campaigns", "status": "success"},
+        {"unique_id": "test.goodies.unique_dim_campaigns_campaign_id", "status": "pass"},
+    ]
+    (target / "run_results.json").write_text(json.dumps({"results": results}))
+    out = tmp_path / "out"
+    result = run("--skip-build", "--quiet", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+    assert json.loads((out / "report.json").read_text())["validated"] is True
+
+
+def test_skip_build_with_another_as_of(built_marts: Path, tmp_path: Path) -> None:
+    assert_error(
+        run("--skip-build", "--as-of", "2026-07-01", "--out", str(tmp_path / "out")),
+        2,
+        "the marts were built for as_of 2026-06-30, not 2026-07-01; "
+        "rebuild (drop --skip-build) or pass --as-of 2026-06-30",
+    )
+
+
+def test_skip_build_without_a_warehouse(
+    fake_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "none.duckdb"
+    monkeypatch.setenv("GOODIES_DUCKDB_PATH", str(missing))
+    assert_error(
+        run("--skip-build", "--out", str(tmp_path / "out")),
+        1,
+        f"no warehouse at {missing}; build it first (run without --skip-build)",
+    )
+
+
+# --- generate, with a stand-in generator ----------------------------------------------------
+
+
+def test_generate_summarises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def fake_generate(out_dir, *, seed=7, recipients=5000, file_format="csv"):
+        calls.append((Path(out_dir), seed, recipients, file_format))
+        return SimpleNamespace(
+            out_dir=Path(out_dir),
+            rows={"campaigns": 3, "shipments": 5012},
+            merged={"shipments": 6},
+            set_aside={"campaigns": {"bad_value": 1}, "shipments": {"x": 2, "y": 3}},
+            seconds=1.25,
+        )
+
+    monkeypatch.setattr(cli, "_generator", lambda: fake_generate)
+    out = tmp_path / "demo"
+    result = run("generate", "--out", str(out), "--seed", "3", "--format", "parquet")
+    assert result.exit_code == 0, result.output
+    assert calls == [(out, 3, 5000, "parquet")]
+    assert result.stdout.splitlines() == [
+        f"Wrote 2 tables to {out} in 1.2 s:",
+        "  campaigns                    3 rows       0 merged       1 set aside",
+        "  shipments                5,012 rows       6 merged       5 set aside",
+    ]
+
+
+def test_generate_rejects_bad_recipients() -> None:
+    result = run("generate", "--out", "x", "--recipients", "0")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: Invalid value for '--recipients': 0 is not in")
+
+
+# --- real dbt builds on the mini project ----------------------------------------------------
+
+
+@pytest.fixture
+def mini(mini_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GOODIES_PROJECT_DIR", str(mini_project))
+    monkeypatch.setenv("GOODIES_DUCKDB_PATH", str(tmp_path / "mini.duckdb"))
+    return mini_project
+
+
+def test_build_then_report(mini: Path, tmp_path: Path, write_raw) -> None:
+    data = write_raw(tmp_path / "raw", CAMPAIGNS_CSV)
+    out = tmp_path / "out"
+    result = run(
+        "--data-dir", str(data), "--as-of", "2026-04-10", "--out", str(out),
+        "--format", "md", "--format", "json", "--format", "html",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"  # only the folder on stdout
+    assert "Built 6 models, 3/3 tests passed" in result.stderr
+    assert "pass     test not_null_dim_campaigns_campaign_name" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+    report = json.loads((out / "report.json").read_text())
+    assert report["validated"] is True
+    assert report["as_of"] == "2026-04-10"
+    assert [c["campaign_id"] for c in report["campaigns"]] == ["A1", "B2"]
+    assert report["campaigns"][0]["timing"]["stage"] == "immature"
+    assert report["campaigns"][0]["kpis"]["item_cost"] == 100.5
+    assert "Spring &lt;b&gt;goodies&lt;/b&gt;" in (out / "report.html").read_text()
+    assert r"Fall \| mugs" in (out / "report.md").read_text()
+
+
+def test_failing_test_exits_1_naming_it(mini: Path, tmp_path: Path, write_raw) -> None:
+    data = write_raw(
+        tmp_path / "raw",
+        """\
+        campaign_id,campaign_name,start_date,end_date,currency,budget
+        A1,,2026-03-01,2026-03-31,EUR,1000
+        """,
+    )
+    out = tmp_path / "out"
+    result = run("--data-dir", str(data), "--as-of", "2026-04-10", "--quiet", "--out", str(out))
+    assert_error(
+        result,
+        1,
+        "dbt build failed: 1 node(s) failed\n"
+        "  test not_null_dim_campaigns_campaign_name (fail): "
+        "Got 1 result, configured to fail if != 0\n"
+        "  (3 node(s) skipped because of these)",
+    )
+    assert not out.exists()
+    # The failed build is the last one: its run_results.json says "not validated".
+    run_results = mini / "target" / "duckdb" / "run_results.json"
+    assert run_results.is_file()
+    assert build.validated_from_run_results(run_results) is False
+
+
+def test_compile_error_exits_1_with_dbt_message(mini: Path, tmp_path: Path, write_raw) -> None:
+    data = write_raw(
+        tmp_path / "raw",
+        """\
+        campaign_id,start_date,end_date,currency,budget
+        A1,2026-03-01,2026-03-31,EUR,1000
+        """,
+    )
+    result = run("--data-dir", str(data), "--quiet", "--out", str(tmp_path / "out"))
+    assert_error(
+        result,
+        1,
+        "dbt build failed: 1 node(s) failed\n"
+        "  model dim_campaigns (error): "
+        "Compilation Error: campaigns.csv lacks required column campaign_name\n"
+        "  (6 node(s) skipped because of these)",
+    )
+
+
+# --- the real project, end to end -------------------------------------------------------------
+
+REAL_MODELS = Path(cli.__file__).resolve().parents[2] / "models/marts/kpis/campaign_kpis.sql"
+needs_models = pytest.mark.skipif(
+    not REAL_MODELS.is_file(), reason="the dbt models are not written yet (no campaign_kpis.sql)"
+)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """One `goodies-report --demo` build of the real project for the whole session."""
+    pytest.importorskip("goodies_report.generate", reason="the demo generator is not written yet")
+    root = tmp_path_factory.mktemp("demo_run")
+    out = root / "report"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("GOODIES_PROJECT_DIR", raising=False)
+        mp.setenv("GOODIES_DUCKDB_PATH", str(root / "goodies.duckdb"))
+        result = run("--demo", "--as-of", "2026-06-30", "--out", str(out))
+    return SimpleNamespace(result=result, out=out)
+
+
+@needs_models
+def test_demo_end_to_end(demo_run: SimpleNamespace) -> None:
+    result, out = demo_run.result, demo_run.out
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["as_of"] == "2026-06-30"
+    assert report["validated"] is True
+    assert len(report["data_quality"]) == 13
+    for entry in report["data_quality"].values():
+        assert set(entry) >= {"raw", "kept", "merged", "set_aside", "reasons"}
+    assert len(report["campaigns"]) == 2
+    for campaign in report["campaigns"]:
+        assert {"units_shipped", "delivery_rate", "total_cost"} <= set(campaign["kpis"])
+
+
+@needs_models
+def test_real_project_missing_column_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_run: SimpleNamespace, project_dir: Path
+) -> None:
+    """A demo folder whose campaigns.csv lacks campaign_name: exit 1 naming the node."""
+    data = tmp_path / "raw"
+    shutil.copytree(project_dir / "data" / "demo", data)
+    campaigns = next(data.glob("campaigns.*"))
+    if campaigns.suffix != ".csv":
+        pytest.skip("the demo data are not CSV")
+    lines = campaigns.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    drop = header.index("campaign_name")
+    campaigns.write_text(
+        "\n".join(",".join(f for i, f in enumerate(line.split(",")) if i != drop) for line in lines)
+        + "\n"
+    )
+    monkeypatch.setenv("GOODIES_DUCKDB_PATH", str(tmp_path / "goodies.duckdb"))
+    result = run("--data-dir", str(data), "--quiet", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: dbt build failed:")
+    assert not (tmp_path / "out").exists()
