@@ -6,10 +6,6 @@
 -#}
 
 {% macro merge_exact_duplicates(relation, table_name) %}
-    {% if not execute %}
-        {{ return('select *, 0 as merged_copies, false as has_key_clash from '
-            ~ relation) }}
-    {% endif %}
     {% set table = contract_table(table_name) %}
     {% set columns = table.columns | map(attribute='name') | list %}
     select
@@ -38,7 +34,7 @@
     expression (the contradictions differ from table to table).
 -#}
 {% macro first_row_breach(table_name, time_breach='null') %}
-    {% set key = contract_table(table_name).key if execute else [] %}
+    {% set key = contract_table(table_name).key %}
     coalesce(
         case
             when has_key_clash then 'key_clash:{{ key | join("+") }}'
