@@ -82,6 +82,8 @@ class Settings:
             "--log-level",
             "none",
             "--no-use-colors",
+            # No tracking: no network call, no .user.yml written into the profiles folder.
+            "--no-send-anonymous-usage-stats",
         ]
 
 

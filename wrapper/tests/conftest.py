@@ -222,3 +222,47 @@ def write_raw():
     """write_raw(folder, campaigns_csv): a raw data folder holding that campaigns.csv and
     header-only files of the other required tables."""
     return _write_raw
+
+
+# Raw files of the contract (shared/spec/raw-data.md), small enough to check by hand:
+# CMP-1 ships 1 + 2 mugs of which 1 is delivered; CMP-2 hands 1 hoodie over at an event.
+CONTRACT_FILES = {
+    "campaigns.csv": [
+        "campaign_id,campaign_name,start_date,end_date,currency,budget",
+        "CMP-1,Spring | <i>mugs</i>,2026-03-01,2026-03-31,EUR,5000",
+        "CMP-2,Autumn hoodies,2026-06-01,2026-07-15,USD,",
+    ],
+    "skus.csv": [
+        "sku,sku_name,category,positioning,tier,unit_cost,is_active",
+        "MUG,Mug,drinkware,utility,standard,4.50,true",
+        "HOOD,Hoodie,apparel,visibility,premium,25.00,true",
+    ],
+    "recipients.csv": [
+        "recipient_id,campaign_id,email,company,segment,country,variant,is_holdout",
+        "R1,CMP-1,a@example.com,Acme,smb,FR,A,false",
+        "R2,CMP-1,b@example.com,Beta,enterprise,DE,B,false",
+        "R3,CMP-2,c@example.com,Gamma,smb,US,,false",
+        "R4,CMP-2,d@example.com,Delta,smb,US,,true",
+    ],
+    "shipments.csv": [
+        "shipment_id,campaign_id,recipient_id,sku,channel,quantity,supplier,carrier,"
+        "ordered_at,shipped_at,delivered_at,status,shipping_cost,handling_cost",
+        "S1,CMP-1,R1,MUG,direct_mail,1,SupA,DHL,"
+        "2026-03-01,2026-03-02,2026-03-05,delivered,5.00,1.00",
+        "S2,CMP-1,R2,MUG,direct_mail,2,SupA,DHL,2026-03-01,2026-03-02,,shipped,5.00,1.00",
+        "S3,CMP-2,R3,HOOD,event,1,SupB,,2026-06-02,2026-06-03,2026-06-04,delivered,0,2.00",
+    ],
+}
+
+
+def _write_contract_files(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, lines in CONTRACT_FILES.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def write_contract_files():
+    """write_contract_files(folder): the four required tables of the contract, by hand."""
+    return _write_contract_files

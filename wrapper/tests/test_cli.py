@@ -4,7 +4,6 @@ and real dbt builds (on a mini project now; on the real project once its models 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -320,27 +319,92 @@ needs_models = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """One `goodies-report --demo` build of the real project for the whole session."""
-    pytest.importorskip("goodies_report.generate", reason="the demo generator is not written yet")
-    root = tmp_path_factory.mktemp("demo_run")
+def _real_run(root: Path, *args: str) -> SimpleNamespace:
+    """A run of the real project with its DuckDB file in `root`."""
     out = root / "report"
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("GOODIES_PROJECT_DIR", raising=False)
         mp.setenv("GOODIES_DUCKDB_PATH", str(root / "goodies.duckdb"))
-        result = run("--demo", "--as-of", "2026-06-30", "--out", str(out))
-    return SimpleNamespace(result=result, out=out)
+        result = run(*args, "--as-of", "2026-06-30", "--out", str(out))
+    report = None
+    if result.exit_code == 0 and (out / "report.json").is_file():
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return SimpleNamespace(result=result, out=out, report=report)
+
+
+@pytest.fixture(scope="session")
+def files_run(tmp_path_factory: pytest.TempPathFactory, write_contract_files) -> SimpleNamespace:
+    """One build of the real project on the hand-written contract files, for the session."""
+    root = tmp_path_factory.mktemp("files_run")
+    data = write_contract_files(root / "raw")
+    return _real_run(root, "--data-dir", str(data), *("--format", "md", "--format", "json"))
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """One `goodies-report --demo` build of the real project, for the session."""
+    pytest.importorskip("goodies_report.generate", reason="the demo generator is not written yet")
+    return _real_run(tmp_path_factory.mktemp("demo_run"), "--demo")
+
+
+@needs_models
+def test_files_end_to_end(files_run: SimpleNamespace) -> None:
+    result, out, report = files_run.result, files_run.out, files_run.report
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.md"]
+    assert report["as_of"] == "2026-06-30"
+    assert report["validated"] is True
+    assert len(report["data_quality"]) == 13
+    assert report["data_quality"]["shipments"]["raw"] == 3
+    assert report["data_quality"]["leads"]["raw"] == 0  # optional and absent
+    assert [c["campaign_id"] for c in report["campaigns"]] == ["CMP-1", "CMP-2"]
+    cmp1, cmp2 = report["campaigns"]
+    assert cmp1["timing"]["stage"] == "followup"
+    assert cmp2["timing"]["stage"] == "running"
+    kpis = cmp1["kpis"]
+    assert (kpis["units_shipped"], kpis["units_delivered"]) == (3, 1)
+    assert kpis["item_cost"] == 13.5  # 3 mugs at 4.50
+    assert kpis["logistics_cost"] == 12.0  # (5 + 1) twice
+    assert kpis["total_cost"] == 25.5
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert r"### Spring \| \<i\>mugs\</i\> (CMP-1)" in markdown
+    assert "**Still running**" in markdown
+
+
+@needs_models
+def test_real_unknown_campaign(files_run: SimpleNamespace) -> None:
+    assert files_run.result.exit_code == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("GOODIES_PROJECT_DIR", raising=False)
+        mp.setenv("GOODIES_DUCKDB_PATH", str(files_run.out.parent / "goodies.duckdb"))
+        result = run("--skip-build", "--campaign", "CMP-9", "--out", str(files_run.out))
+    assert_error(result, 2, "no campaign 'CMP-9'; known campaigns: CMP-1, CMP-2")
+
+
+@needs_models
+def test_real_missing_column_fails_the_build(
+    tmp_path: Path, write_contract_files, files_run: SimpleNamespace
+) -> None:
+    """campaigns.csv without campaign_name: exit 1 with dbt's message, nothing written."""
+    data = write_contract_files(tmp_path / "raw")
+    (data / "campaigns.csv").write_text(
+        "campaign_id,start_date,end_date,currency,budget\nCMP-1,2026-03-01,2026-03-31,EUR,1\n"
+    )
+    run_ = _real_run(tmp_path, "--data-dir", str(data), "--quiet")
+    assert run_.result.exit_code == 1, run_.result.output
+    assert run_.result.stderr.startswith("Error: dbt build failed: ")
+    assert "campaign_name" in run_.result.stderr
+    assert run_.result.stderr.count("\n") == 1
+    assert not run_.out.exists()
 
 
 @needs_models
 def test_demo_end_to_end(demo_run: SimpleNamespace) -> None:
-    result, out = demo_run.result, demo_run.out
+    result, out, report = demo_run.result, demo_run.out, demo_run.report
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["as_of"] == "2026-06-30"
     assert report["validated"] is True
     assert len(report["data_quality"]) == 13
     for entry in report["data_quality"].values():
@@ -348,27 +412,3 @@ def test_demo_end_to_end(demo_run: SimpleNamespace) -> None:
     assert len(report["campaigns"]) == 2
     for campaign in report["campaigns"]:
         assert {"units_shipped", "delivery_rate", "total_cost"} <= set(campaign["kpis"])
-
-
-@needs_models
-def test_real_project_missing_column_fails_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_run: SimpleNamespace, project_dir: Path
-) -> None:
-    """A demo folder whose campaigns.csv lacks campaign_name: exit 1 naming the node."""
-    data = tmp_path / "raw"
-    shutil.copytree(project_dir / "data" / "demo", data)
-    campaigns = next(data.glob("campaigns.*"))
-    if campaigns.suffix != ".csv":
-        pytest.skip("the demo data are not CSV")
-    lines = campaigns.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    drop = header.index("campaign_name")
-    campaigns.write_text(
-        "\n".join(",".join(f for i, f in enumerate(line.split(",")) if i != drop) for line in lines)
-        + "\n"
-    )
-    monkeypatch.setenv("GOODIES_DUCKDB_PATH", str(tmp_path / "goodies.duckdb"))
-    result = run("--data-dir", str(data), "--quiet", "--out", str(tmp_path / "out"))
-    assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: dbt build failed:")
-    assert not (tmp_path / "out").exists()
