@@ -217,7 +217,7 @@ def cli(
     click.echo(str(out.resolve()))
 
 
-@cli.command("generate")
+@cli.command("generate", short_help="Write demo raw files and summarise them.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),

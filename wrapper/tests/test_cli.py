@@ -11,7 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from goodies_report import build, cli
+from goodies_report import build, cli, warehouse
+from goodies_report.report import json_value
 
 CAMPAIGNS_CSV = """\
     campaign_id,campaign_name,start_date,end_date,currency,budget
@@ -265,6 +266,23 @@ def test_build_then_report(mini: Path, tmp_path: Path, write_raw) -> None:
     assert report["campaigns"][0]["kpis"]["item_cost"] == 100.5
     assert "Spring &lt;b&gt;goodies&lt;/b&gt;" in (out / "report.html").read_text()
     assert r"Fall \| mugs" in (out / "report.md").read_text()
+
+
+def test_reading_through_dbt_gives_the_same_rows(
+    mini: Path, tmp_path: Path, write_raw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader of non-DuckDB targets (`dbt show`), exercised here on DuckDB."""
+    data = write_raw(tmp_path / "raw", CAMPAIGNS_CSV)
+    assert run("--data-dir", str(data), "--as-of", "2026-04-10", "--quiet").exit_code == 0
+    dbt_vars = {"as_of": "2026-04-10", "raw_mode": "files", "raw_data_dir": str(data)}
+    settings = build.Settings(mini, "duckdb", tmp_path / "mini.duckdb", dbt_vars)
+    through_dbt = warehouse._read_through_dbt(settings, "campaign_kpis")
+    direct = warehouse._read_duckdb(settings, "campaign_kpis")
+    assert len(through_dbt) == 2
+    assert [{k: json_value(v) for k, v in row.items()} for row in through_dbt] == [
+        {k: json_value(v) for k, v in row.items()} for row in direct
+    ]
+    assert through_dbt[0]["units_shipped"] == 10  # a whole number, not Decimal("10")
 
 
 def test_failing_test_exits_1_naming_it(mini: Path, tmp_path: Path, write_raw) -> None:
