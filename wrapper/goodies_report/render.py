@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from goodies_report.build import GoodiesError
 from goodies_report.report import to_json
 
 FORMATS = ("html", "md", "json")
@@ -103,9 +104,9 @@ def render(report: Mapping[str, Any], formats: Sequence[str], project_dir: Path)
 
 def write_atomic(files: Mapping[str, str], out_dir: Path) -> list[Path]:
     """Write every file to a temporary file in out_dir, then move each into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
             staged.append((name, Path(tmp)))
@@ -116,6 +117,8 @@ def write_atomic(files: Mapping[str, str], out_dir: Path) -> list[Path]:
             os.replace(tmp, out_dir / name)
             written.append(out_dir / name)
         return written
+    except OSError as exc:
+        raise GoodiesError(f"cannot write the report to {out_dir}: {exc}") from exc
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)

@@ -201,6 +201,16 @@ def test_skip_build_without_a_warehouse(
     )
 
 
+def test_unwritable_out_is_one_line(built_marts: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = blocker / "out"
+    result = run("--skip-build", "--quiet", "--out", str(out))
+    assert_error(
+        result, 1, f"cannot write the report to {out}: [Errno 20] Not a directory: '{out}'"
+    )
+
+
 # --- generate, with a stand-in generator ----------------------------------------------------
 
 

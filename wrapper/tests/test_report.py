@@ -254,7 +254,7 @@ def test_failed_write_leaves_no_temporary_file(
         raise OSError("disk full")
 
     monkeypatch.setattr(render.os, "replace", refuse)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(build.GoodiesError, match=f"cannot write the report to {out}: disk full"):
         render.write_reports(model, ["json", "md"], out, project_dir)
     assert list(out.iterdir()) == []
 
