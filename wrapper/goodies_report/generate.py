@@ -519,7 +519,7 @@ def _generation_steps(recipients: int) -> list[str]:
         create table recipients_truth as
         with
 
-        audience as (
+        targeted as (
             select * from audience
         ),
 
@@ -541,7 +541,7 @@ def _generation_steps(recipients: int) -> list[str]:
                  'Schmidt', 'Peeters', 'Bianchi', 'Lopez', 'Jones'
                 ][1 + (draw(a.person_no, 'last') % 12)::integer] as last_name,
 
-            from audience as a
+            from targeted as a
 
             inner join campaigns as c
                 on a.campaign_no = c.campaign_no
@@ -2004,14 +2004,18 @@ def _write_files(con: duckdb.DuckDBPyConnection, out: Path, file_format: str) ->
         # Sorting on every column makes the bytes independent of how rows were produced.
         con.execute(
             f"""
-            create table final_{table} as
-            select * from out_{table}
-            union all
-            select * from dup_{table}
-            union all
-            select * from planted_{table}
+            copy (
+                select * from out_{table}
+                union all
+                select * from dup_{table}
+                union all
+                select * from planted_{table}
+                order by all
+            ) to '{literal}' ({options})
             """
         )
-        con.execute(f"copy (select * from final_{table} order by all) to '{literal}' ({options})")
-        rows[table] = con.execute(f"select count(*) from final_{table}").fetchone()[0]
+        rows[table] = sum(
+            con.execute(f"select count(*) from {part}_{table}").fetchone()[0]
+            for part in ("out", "dup", "planted")
+        )
     return rows
