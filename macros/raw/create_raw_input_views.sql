@@ -36,12 +36,13 @@
     {% set schema = raw_input_schema() %}
     {% do run_query('create schema if not exists ' ~ schema) %}
 
+    {% set raw_columns = raw_warehouse_columns() if mode == 'warehouse' %}
     {% set inventory = [] %}
     {% for table in contract_tables() %}
         {% if mode == 'files' %}
             {% set found = raw_file_select(table) %}
         {% else %}
-            {% set found = raw_warehouse_select(table) %}
+            {% set found = raw_warehouse_select(table, raw_columns) %}
         {% endif %}
         {% set select_sql = found.sql if found.sql else empty_raw_select(table) %}
         {% do replace_raw_view(schema, table.name, select_sql) %}
@@ -200,25 +201,44 @@
 {% endmacro %}
 
 
-{% macro raw_warehouse_select(table) %}
+{#-
+    The raw schema's tables and columns come from information_schema rather
+    than adapter.get_relation, whose lookup leaves a transaction open in the
+    hook and so rolls back the views created after it.
+-#}
+{% macro raw_warehouse_columns() %}
     {% set database = var('raw_database') or target.database %}
-    {% set relation = adapter.get_relation(
-        database=database, schema=var('raw_schema'), identifier=table.name) %}
+    {% set found = run_query(
+        "select lower(table_name), column_name"
+        ~ " from information_schema.columns"
+        ~ " where lower(table_schema) = lower('"
+        ~ var('raw_schema') | replace("'", "''") ~ "')"
+        ~ " and lower(table_catalog) = lower('"
+        ~ database | replace("'", "''") ~ "')"
+        ~ " order by ordinal_position") %}
+    {% set tables = {} %}
+    {% for row in found.rows %}
+        {% do tables.setdefault(row[0], {}).setdefault(row[1] | lower, row[1]) %}
+    {% endfor %}
+    {{ return(tables) }}
+{% endmacro %}
+
+
+{% macro raw_warehouse_select(table, raw_columns) %}
+    {% set database = var('raw_database') or target.database %}
     {% set location = var('raw_schema') ~ '.' ~ table.name %}
-    {% if relation is none %}
+    {% if table.name not in raw_columns %}
         {% if table.is_required %}
             {% do exceptions.raise_compiler_error(
                 'required table missing: ' ~ location) %}
         {% endif %}
         {{ return({'sql': none, 'location': location}) }}
     {% endif %}
-    {% set found_columns = {} %}
-    {% for column in adapter.get_columns_in_relation(relation) %}
-        {% do found_columns.setdefault(column.name | lower, column.name) %}
-    {% endfor %}
+    {% set relation = api.Relation.create(
+        database=database, schema=var('raw_schema'), identifier=table.name) %}
     {{ return({
         'sql': contract_text_select(
-            table, relation | string, found_columns, location),
+            table, relation | string, raw_columns[table.name], location),
         'location': location,
     }) }}
 {% endmacro %}

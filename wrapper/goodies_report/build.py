@@ -196,9 +196,13 @@ def dbt_message(text: object) -> str:
     if not lines:
         return ""
     header = _HEADER.match(lines[0])
-    if header and len(lines) > 1:
-        return f"{header.group(1)}: {lines[1]}"
-    return lines[0]
+    message = f"{header.group(1)}: {lines[1]}" if header and len(lines) > 1 else lines[0]
+    # DuckDB's CSV errors name the line first and the file further down; the offending line
+    # itself is left out, since it may hold personal data.
+    csv_file = next((line[len("file = ") :] for line in lines if line.startswith("file = ")), None)
+    if csv_file and csv_file not in message:
+        message = f"{message} in {csv_file}"
+    return message
 
 
 def error_text(exc: BaseException) -> str:

@@ -1,0 +1,259 @@
+"""The dbt project built end to end on hand-made folders, with figures computed by hand.
+
+Each build runs `dbt build` in-process (models, data tests and unit tests) into a DuckDB file
+of its own, then the marts are read back read-only.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import goodies_report
+from goodies_report.build import Settings, run_build
+
+PROJECT_DIR = Path(goodies_report.__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = "2026-12-01"
+CONTRACT_TABLES = [
+    "campaigns", "forecast", "skus", "suppliers", "recipients", "shipments", "codes",
+    "code_events", "leads", "opportunities", "returns", "survey_responses",
+    "debrief_attendance",
+]  # fmt: skip
+
+
+def build(data_dir: Path, database: Path, **extra_vars: str):
+    vars_ = {"raw_mode": "files", "raw_data_dir": str(data_dir), "as_of": AS_OF, **extra_vars}
+    settings = Settings(
+        project_dir=PROJECT_DIR, target="duckdb", duckdb_path=database, dbt_vars=vars_
+    )
+    return run_build(settings)
+
+
+def rows(database: Path, sql: str) -> list[dict]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def by_key(records: list[dict], key: str) -> dict:
+    return {record[key]: record for record in records}
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    result = build(FIXTURES / "tiny", database)
+    assert result.success, result.describe_failure()
+    return database
+
+
+@pytest.fixture(scope="module")
+def breaches(tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("breaches") / "breaches.duckdb"
+    result = build(FIXTURES / "breaches", database)
+    assert result.success, result.describe_failure()
+    return database
+
+
+# Worked out by hand from fixtures/tiny at as_of 2026-12-01 (see its README):
+# C1 ships S1 (2 mugs), S2 (1 tee, later returned) and S3 (3 mugs, lost): 6 units, of which
+#   S1 and S2 were delivered: 3. S4 is cancelled (no unit, no cost), S5 never left (its
+#   handling counts, 1.25). Items 2 × 4.50 + 12.25 + 3 × 4.50 = 34.75. Logistics 6.00 + 2.50
+#   + 6.00 + 1.25, plus the return T1's 3.00 = 18.75 (T2 is reported after as_of).
+# C2 ships S6 (4 mugs, delivered at 2026-12-02 01:30 UTC, after as_of, so not delivered) and
+#   S8 (1 mug, delivered); S7 is ordered after as_of. Items 5 × 4.50 = 22.50; logistics
+#   8.00 + 0.30 (T3 has no handling cost) = 8.30.
+TINY_KPIS = {
+    "C1": {
+        "units_shipped": 6, "units_delivered": 3, "delivery_rate": 0.5,
+        "item_cost": 34.75, "logistics_cost": 18.75, "total_cost": 53.50,
+        "logistics_cost_per_unit": 3.125,
+    },
+    "C2": {
+        "units_shipped": 5, "units_delivered": 1, "delivery_rate": 0.2,
+        "item_cost": 22.50, "logistics_cost": 8.30, "total_cost": 30.80,
+        "logistics_cost_per_unit": 1.66,
+    },
+}  # fmt: skip
+
+
+def test_tiny_campaign_figures_match_the_hand_computation(tiny):
+    kpis = by_key(rows(tiny, "select * from main.campaign_kpis"), "campaign_id")
+    assert set(kpis) == {"C1", "C2"}
+    for campaign_id, expected in TINY_KPIS.items():
+        for metric, value in expected.items():
+            got = kpis[campaign_id][metric]
+            assert float(got) == pytest.approx(value, rel=1e-9), (campaign_id, metric)
+
+
+def test_tiny_clock_at_as_of(tiny):
+    timing = by_key(rows(tiny, "select * from main.campaign_timing"), "campaign_id")
+    assert timing["C1"]["stage"] == "followup"
+    assert str(timing["C1"]["postmortem_due"]) == "2026-04-14"
+    assert str(timing["C1"]["followup_due"]) == "2026-06-29"
+    assert timing["C1"]["days_since_end"] == 245
+    assert timing["C2"]["stage"] == "immature"
+    assert timing["C2"]["days_since_end"] == 1
+
+
+def test_tiny_csv_dialect_is_read_as_the_contract_says(tiny):
+    campaigns = by_key(rows(tiny, "select * from main.dim_campaigns"), "campaign_id")
+    # byte-order mark, CRLF, a blank line, mixed-case headers, an extra column
+    assert campaigns["C1"]["campaign_name"] == 'Spring, "launch"'
+    assert campaigns["C2"]["budget"] is None
+    quality = by_key(rows(tiny, "select * from main.data_quality"), "table_name")
+    assert quality["campaigns"]["raw_rows"] == 2
+    assert quality["recipients"]["kept_rows"] == 5  # a quoted field spans two lines
+
+
+def test_tiny_absent_optional_tables_are_empty_and_flagged(tiny):
+    quality = by_key(rows(tiny, "select * from main.data_quality"), "table_name")
+    assert sorted(quality) == sorted(CONTRACT_TABLES)
+    present = {name for name, row in quality.items() if row["is_present"]}
+    assert present == {"campaigns", "skus", "recipients", "shipments", "returns"}
+    assert quality["leads"]["raw_rows"] == 0
+    assert quality["shipments"] == {
+        "table_name": "shipments", "is_required": True, "is_present": True,
+        "raw_rows": 8, "kept_rows": 8, "merged_rows": 0, "set_aside_rows": 0,
+    }  # fmt: skip
+
+
+# One row per rule in fixtures/breaches, counted by hand: {table: (raw, kept, merged,
+# {reason: set-aside rows})}. A set-aside row takes its dependants with it: recipient P4
+# (no segment) sets aside shipment H2 and lead L3, and through them return T2 and
+# opportunity O2; campaign K2 (ends before it starts) sets aside recipient P3 and an
+# attendance row.
+BREACHES = {
+    "campaigns": (6, 2, 1, {"end_before_start": 1, "key_clash": 2}),
+    "forecast": (5, 1, 0, {"unknown_sku": 1, "key_clash": 2, "unknown_campaign": 1}),
+    "skus": (4, 1, 0, {"negative_amount": 1, "not_allowed": 1, "invalid_type": 1}),
+    "suppliers": (3, 1, 0, {"rate_out_of_range": 1, "invalid_type": 1}),
+    "recipients": (5, 3, 0, {"unknown_campaign": 1, "missing_value": 1}),
+    "shipments": (11, 1, 1, {
+        "unknown_recipient": 1, "unknown_sku": 1, "campaign_mismatch": 1,
+        "not_positive": 1, "shipped_before_ordered": 1, "delivered_before_shipped": 1,
+        "delivered_without_shipped": 1, "cancelled_with_delivery": 1, "not_allowed": 1,
+    }),
+    "codes": (3, 1, 0, {"unknown_shipment": 1, "not_allowed": 1}),
+    "code_events": (4, 1, 1, {"unknown_code": 1, "invalid_type": 1}),
+    "leads": (4, 2, 0, {"unknown_recipient": 1, "missing_value": 1}),
+    "opportunities": (4, 1, 0, {
+        "unknown_lead": 1, "closed_before_created": 1, "negative_amount": 1,
+    }),
+    "returns": (4, 1, 0, {"unknown_shipment": 1, "not_positive": 1, "not_allowed": 1}),
+    "survey_responses": (6, 2, 0, {
+        "campaign_mismatch": 1, "not_allowed": 1, "unknown_campaign": 1, "invalid_type": 1,
+    }),
+    "debrief_attendance": (5, 2, 1, {"not_allowed": 1, "unknown_campaign": 1}),
+}  # fmt: skip
+
+
+def test_every_breach_rule_sets_its_row_aside_with_its_reason(breaches):
+    quality = by_key(rows(breaches, "select * from main.data_quality"), "table_name")
+    reasons: dict[str, dict[str, int]] = {}
+    for row in rows(breaches, "select * from main.data_quality_reasons"):
+        reasons.setdefault(row["table_name"], {})[row["reason"]] = row["set_aside_rows"]
+    for table, (raw, kept, merged, expected_reasons) in BREACHES.items():
+        got = quality[table]
+        assert (got["raw_rows"], got["kept_rows"], got["merged_rows"]) == (raw, kept, merged)
+        assert got["set_aside_rows"] == sum(expected_reasons.values()), table
+        assert reasons.get(table, {}) == expected_reasons, table
+
+
+def test_breach_fixture_figures_use_kept_rows_only(breaches):
+    kpis = by_key(rows(breaches, "select * from main.campaign_kpis"), "campaign_id")
+    assert set(kpis) == {"K1", "K3"}
+    # Only H1 (merged with its copy) is kept: 1 mug at 2, logistics 3 + 1 + return T1 1.5.
+    assert kpis["K1"]["units_shipped"] == 1
+    assert float(kpis["K1"]["total_cost"]) == pytest.approx(7.5)
+    assert float(kpis["K1"]["logistics_cost_per_unit"]) == pytest.approx(5.5)
+    assert kpis["K3"]["delivery_rate"] is None
+
+
+def test_no_mart_holds_an_email_address_or_an_attendee_name(breaches):
+    con = duckdb.connect(str(breaches), read_only=True)
+    try:
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'main' and table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
+        assert "set_aside_rows" in tables and "campaign_kpis" in tables
+        for table in tables:
+            columns = [c[0] for c in con.execute(f'describe main."{table}"').fetchall()]
+            assert "email" not in columns, table
+            text = " ".join(str(v) for row in con.execute(f'from main."{table}"').fetchall()
+                            for v in row)
+            assert "@example.com" not in text.lower(), table
+            assert "Alice Martin" not in text, table
+    finally:
+        con.close()
+
+
+def test_warehouse_mode_gives_the_same_figures(tmp_path, tiny):
+    database = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("create schema raw_exports")
+        for path in sorted((FIXTURES / "tiny").glob("*.csv")):
+            con.execute(
+                f"create table raw_exports.{path.stem} as select * from read_csv(?,"
+                " all_varchar = true, header = true)",
+                [str(path)],
+            )
+    finally:
+        con.close()
+    result = build(FIXTURES / "tiny", database, raw_mode="warehouse", raw_schema="raw_exports")
+    assert result.success, result.describe_failure()
+    assert rows(database, "select * from main.campaign_kpis order by 1") == rows(
+        tiny, "select * from main.campaign_kpis order by 1"
+    )
+
+
+def test_parquet_files_give_the_same_figures(tmp_path, tiny):
+    data_dir = tmp_path / "parquet"
+    data_dir.mkdir()
+    con = duckdb.connect()
+    for path in sorted((FIXTURES / "tiny").glob("*.csv")):
+        target = str(data_dir / f"{path.stem}.parquet")
+        con.execute(
+            f"copy (select * from read_csv('{path}', all_varchar = true, header = true))"
+            f" to '{target}' (format parquet)"
+        )
+    con.close()
+    database = tmp_path / "parquet.duckdb"
+    result = build(data_dir, database)
+    assert result.success, result.describe_failure()
+    assert rows(database, "select * from main.campaign_kpis order by 1") == rows(
+        tiny, "select * from main.campaign_kpis order by 1"
+    )
+
+
+def test_a_missing_required_file_is_named(tmp_path):
+    data_dir = tmp_path / "no_skus"
+    shutil.copytree(FIXTURES / "tiny", data_dir)
+    (data_dir / "skus.csv").unlink()
+    result = build(data_dir, tmp_path / "missing.duckdb")
+    assert not result.success
+    assert f"required file missing: {data_dir}/skus.csv" in result.describe_failure()
+
+
+def test_a_malformed_line_stops_the_build_naming_file_and_line(tmp_path):
+    data_dir = tmp_path / "malformed"
+    shutil.copytree(FIXTURES / "tiny", data_dir)
+    path = data_dir / "skus.csv"
+    path.write_text(path.read_text() + "CAP,Cap,apparel,visibility,standard,3,true,extra\n")
+    result = build(data_dir, tmp_path / "malformed.duckdb")
+    assert not result.success
+    message = result.describe_failure()
+    assert "skus.csv" in message and "Line: 4" in message
