@@ -5,7 +5,8 @@
 -#}
 {% macro as_of_date() -%}
     {%- set value = var('as_of') or run_started_at.strftime('%Y-%m-%d') -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | string) -%}
+    {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' -%}
+    {%- if not modules.re.match(pattern, value | string) -%}
         {% do exceptions.raise_compiler_error(
             "var as_of is '" ~ value ~ "'; expected a date as YYYY-MM-DD") %}
     {%- endif -%}

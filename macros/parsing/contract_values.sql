@@ -47,8 +47,8 @@
 
 {% macro is_valid_decimal(expr) -%}
     case
-        when not {{ regex_matches(expr, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') }}
-            then false
+        when not {{ regex_matches(
+            expr, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') }} then false
         {#- more integer digits than the decimal type holds #}
         else not {{ regex_matches(expr, '^[+-]?0*[0-9]{29,}') }}
     end
@@ -85,20 +85,22 @@
         else cast(substr({{ expr }}, 9, 2) as integer) between 1 and (
             case
                 when cast(substr({{ expr }}, 6, 2) as integer) = 2 then
-                    case
-                        when mod(cast(substr({{ expr }}, 1, 4) as integer), 400) = 0
-                            then 29
-                        when mod(cast(substr({{ expr }}, 1, 4) as integer), 100) = 0
-                            then 28
-                        when mod(cast(substr({{ expr }}, 1, 4) as integer), 4) = 0
-                            then 29
-                        else 28
-                    end
+                    {{ days_in_february(
+                        'cast(substr(' ~ expr ~ ', 1, 4) as integer)') }}
                 when cast(substr({{ expr }}, 6, 2) as integer) in (4, 6, 9, 11)
                     then 30
                 else 31
             end
         )
+    end
+{%- endmacro %}
+
+{% macro days_in_february(year) -%}
+    case
+        when mod({{ year }}, 400) = 0 then 29
+        when mod({{ year }}, 100) = 0 then 28
+        when mod({{ year }}, 4) = 0 then 29
+        else 28
     end
 {%- endmacro %}
 
@@ -121,7 +123,10 @@
 -#}
 
 {% macro timestamp_pattern() -%}
-^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$
+    {%- set date = '[0-9]{4}-[0-9]{2}-[0-9]{2}' -%}
+    {%- set time = '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?' -%}
+    {%- set offset = '(Z|[+-][0-9]{2}:[0-9]{2})?' -%}
+    {{- '^' ~ date ~ '([ T]' ~ time ~ offset ~ ')?$' -}}
 {%- endmacro %}
 
 {% macro has_utc_offset(expr) -%}
@@ -134,7 +139,8 @@
         case
             when {{ has_utc_offset(expr) }}
                 then substr({{ expr }}, 1, length({{ expr }}) - 6)
-            when {{ expr }} like '%Z' then substr({{ expr }}, 1, length({{ expr }}) - 1)
+            when {{ expr }} like '%Z'
+                then substr({{ expr }}, 1, length({{ expr }}) - 1)
             else {{ expr }}
         end,
         'T',
@@ -152,10 +158,16 @@
         when substr({{ expr }}, 17, 1) = ':'
             and cast(substr({{ expr }}, 18, 2) as integer) > 59 then false
         when {{ has_utc_offset(expr) }} then
-            cast(substr({{ expr }}, length({{ expr }}) - 4, 2) as integer) <= 23
-            and cast(substr({{ expr }}, length({{ expr }}) - 1, 2) as integer) <= 59
+            {{ offset_part(expr, 'hours') }} <= 23
+            and {{ offset_part(expr, 'minutes') }} <= 59
         else true
     end
+{%- endmacro %}
+
+{#- The hours or minutes of a trailing +HH:MM / -HH:MM offset. -#}
+{% macro offset_part(expr, part) -%}
+    {%- set start = 4 if part == 'hours' else 1 -%}
+    cast(substr({{ expr }}, length({{ expr }}) - {{ start }}, 2) as integer)
 {%- endmacro %}
 
 {#- Minutes to subtract to bring a local time to UTC. -#}
@@ -165,8 +177,8 @@
             (case when substr({{ expr }}, length({{ expr }}) - 5, 1) = '-'
                 then -1 else 1 end)
             * (
-                cast(substr({{ expr }}, length({{ expr }}) - 4, 2) as integer) * 60
-                + cast(substr({{ expr }}, length({{ expr }}) - 1, 2) as integer)
+                {{ offset_part(expr, 'hours') }} * 60
+                + {{ offset_part(expr, 'minutes') }}
             )
         else 0
     end

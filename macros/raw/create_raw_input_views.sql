@@ -24,7 +24,8 @@
     {% set mode = var('raw_mode') %}
     {% if mode not in ['files', 'warehouse'] %}
         {% do exceptions.raise_compiler_error(
-            "var raw_mode is '" ~ mode ~ "'; expected 'files' or 'warehouse'") %}
+            "var raw_mode is '" ~ mode
+            ~ "'; expected 'files' or 'warehouse'") %}
     {% endif %}
     {% if mode == 'files' and target.type != 'duckdb' %}
         {% do exceptions.raise_compiler_error(
@@ -44,7 +45,7 @@
         {% else %}
             {% set found = raw_warehouse_select(table, raw_columns) %}
         {% endif %}
-        {% set select_sql = found.sql if found.sql else empty_raw_select(table) %}
+        {% set select_sql = found.sql or empty_raw_select(table) %}
         {% do replace_raw_view(schema, table.name, select_sql) %}
         {% do inventory.append(
             "('" ~ table.name ~ "', " ~ (table.is_required | string | lower)
@@ -73,14 +74,16 @@
 {% endmacro %}
 
 {% macro default__replace_raw_view(schema, name, select_sql) %}
-    {% do run_query('drop view if exists ' ~ schema ~ '.' ~ name ~ ' cascade') %}
+    {% do run_query(
+        'drop view if exists ' ~ schema ~ '.' ~ name ~ ' cascade') %}
     {% do run_query(
         'create view ' ~ schema ~ '.' ~ name ~ ' as ' ~ select_sql) %}
 {% endmacro %}
 
 {% macro duckdb__replace_raw_view(schema, name, select_sql) %}
     {% do run_query(
-        'create or replace view ' ~ schema ~ '.' ~ name ~ ' as ' ~ select_sql) %}
+        'create or replace view ' ~ schema ~ '.' ~ name
+        ~ ' as ' ~ select_sql) %}
 {% endmacro %}
 
 
@@ -218,7 +221,8 @@
         ~ " order by ordinal_position") %}
     {% set tables = {} %}
     {% for row in found.rows %}
-        {% do tables.setdefault(row[0], {}).setdefault(row[1] | lower, row[1]) %}
+        {% set columns = tables.setdefault(row[0], {}) %}
+        {% do columns.setdefault(row[1] | lower, row[1]) %}
     {% endfor %}
     {{ return(tables) }}
 {% endmacro %}

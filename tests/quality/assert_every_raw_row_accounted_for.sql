@@ -19,18 +19,20 @@ with
 source_rows as (
 
     {% for source_name, table_name in sources %}
-    select
-        '{{ table_name }}' as table_name,
-        count(*) as source_rows
-    from {{ source(source_name, table_name) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table_name }}' as table_name,
+            count(*) as source_rows
+        from {{ source(source_name, table_name) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
 set_aside as (
 
-    select table_name, count(*) as set_aside_rows
+    select
+        table_name,
+        count(*) as set_aside_rows
 
     from {{ ref('set_aside_rows') }}
 
@@ -67,7 +69,8 @@ compared as (
 
 select * from compared
 
-where raw_rows is null
+where
+    raw_rows is null
     or source_rows <> raw_rows
     or raw_rows
     <> kept_rows + merged_rows + set_aside_rows

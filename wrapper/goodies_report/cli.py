@@ -234,10 +234,10 @@ def cli(
 )
 @click.option(
     "--recipients",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=100, max=9_999_999),
     default=5000,
     show_default=True,
-    help="How many recipients the demo campaigns ship to.",
+    help="How many recipients the demo campaigns target in all, holdout included (100 or more).",
 )
 @click.option(
     "--format",

@@ -102,6 +102,12 @@ def render(report: Mapping[str, Any], formats: Sequence[str], project_dir: Path)
     return rendered
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(files: Mapping[str, str], out_dir: Path) -> list[Path]:
     """Write every file to a temporary file in out_dir, then move each into place."""
     staged: list[tuple[str, Path]] = []
@@ -110,6 +116,8 @@ def write_atomic(files: Mapping[str, str], out_dir: Path) -> list[Path]:
         for name, text in files.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
             staged.append((name, Path(tmp)))
+            # mkstemp creates the file readable by its owner only; a report is shared.
+            os.chmod(tmp, 0o666 & ~_umask())
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         written = []

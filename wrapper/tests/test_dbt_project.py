@@ -257,3 +257,20 @@ def test_a_malformed_line_stops_the_build_naming_file_and_line(tmp_path):
     assert not result.success
     message = result.describe_failure()
     assert "skus.csv" in message and "Line: 4" in message
+
+
+def test_the_demo_sets_aside_exactly_what_the_generator_planted(tmp_path):
+    from goodies_report.generate import generate
+
+    generated = generate(tmp_path / "demo", seed=11, recipients=1000)
+    database = tmp_path / "demo.duckdb"
+    result = build(generated.out_dir, database)
+    assert result.success, result.describe_failure()
+    quality = by_key(rows(database, "select * from main.data_quality"), "table_name")
+    reasons: dict[str, dict[str, int]] = {}
+    for row in rows(database, "select * from main.data_quality_reasons"):
+        reasons.setdefault(row["table_name"], {})[row["reason"]] = row["set_aside_rows"]
+    for table in CONTRACT_TABLES:
+        assert quality[table]["raw_rows"] == generated.rows[table], table
+        assert quality[table]["merged_rows"] == generated.merged[table], table
+        assert reasons.get(table, {}) == generated.set_aside[table], table

@@ -16,7 +16,8 @@ checked as (
 
     select
         campaigns.*,
-        campaigns.breach_reason || ':' || coalesce(campaigns.breach_detail, '') as breach
+        campaigns.breach_reason || ':'
+        || coalesce(campaigns.breach_detail, '') as breach
 
     from campaigns
 

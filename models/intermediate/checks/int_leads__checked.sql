@@ -28,7 +28,9 @@ checked as (
             leads.breach_reason || ':'
             || coalesce(leads.breach_detail, ''),
             case
-                when leads.recipient_id is not null and kept_recipients.recipient_id is null
+                when
+                    leads.recipient_id is not null
+                    and kept_recipients.recipient_id is null
                     then 'unknown_recipient:recipient_id'
             end
         ) as breach

@@ -22,7 +22,10 @@ kept_campaigns as (
 
 kept_recipients as (
 
-    select recipient_id, campaign_id from {{ ref('int_recipients__checked') }}
+    select
+        recipient_id,
+        campaign_id
+    from {{ ref('int_recipients__checked') }}
     where is_kept
 
 ),

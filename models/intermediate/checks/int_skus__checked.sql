@@ -16,7 +16,8 @@ checked as (
 
     select
         skus.*,
-        skus.breach_reason || ':' || coalesce(skus.breach_detail, '') as breach
+        skus.breach_reason || ':'
+        || coalesce(skus.breach_detail, '') as breach
 
     from skus
 

@@ -16,7 +16,8 @@ checked as (
 
     select
         suppliers.*,
-        suppliers.breach_reason || ':' || coalesce(suppliers.breach_detail, '') as breach
+        suppliers.breach_reason || ':'
+        || coalesce(suppliers.breach_detail, '') as breach
 
     from suppliers
 

@@ -22,7 +22,10 @@ kept_campaigns as (
 
 kept_recipients as (
 
-    select recipient_id, campaign_id from {{ ref('int_recipients__checked') }}
+    select
+        recipient_id,
+        campaign_id
+    from {{ ref('int_recipients__checked') }}
     where is_kept
 
 ),
@@ -37,7 +40,9 @@ checked as (
             case
                 when kept_campaigns.campaign_id is null
                     then 'unknown_campaign:campaign_id'
-                when survey_responses.recipient_id is not null and kept_recipients.recipient_id is null
+                when
+                    survey_responses.recipient_id is not null
+                    and kept_recipients.recipient_id is null
                     then 'unknown_recipient:recipient_id'
                 when survey_responses.campaign_id <> kept_recipients.campaign_id
                     then 'campaign_mismatch:campaign_id'

@@ -35,14 +35,13 @@ final as (
         as_of,
         postmortem_due,
         followup_due,
-        cast({{ dbt.datediff('end_date', 'as_of', 'day') }} as integer)
-            as days_since_end,
+        cast(as_of - end_date as integer) as days_since_end,
         case
             when as_of < end_date then 'running'
             when as_of < postmortem_due then 'immature'
             when as_of < followup_due then 'postmortem'
             else 'followup'
-        end as stage
+        end as stage  -- noqa: RF04
 
     from due_dates
 

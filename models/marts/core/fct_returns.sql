@@ -16,7 +16,12 @@ returns as (
 
 shipments as (
 
-    select shipment_id, campaign_id, sku, channel, supplier
+    select
+        shipment_id,
+        campaign_id,
+        sku,
+        channel,
+        supplier
     from {{ ref('int_shipments__checked') }}
 
     where is_kept

@@ -18,7 +18,10 @@ shipments as (
 
 skus as (
 
-    select sku, unit_cost from {{ ref('int_skus__checked') }}
+    select
+        sku,
+        unit_cost
+    from {{ ref('int_skus__checked') }}
 
     where is_kept
 

@@ -18,25 +18,16 @@ inventory as (
 
 ),
 
-{% for table_name in checked_tables %}
-{{ table_name }} as (
-
-    select
-        cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
-        count(*) filter (where is_kept) as kept_rows,
-        coalesce(sum(merged_copies), 0) as merged_rows,
-        count(*) filter (where not is_kept) as set_aside_rows
-
-    from {{ ref('int_' ~ table_name ~ '__checked') }}
-
-),
-
-{% endfor %}
 counted as (
 
     {% for table_name in checked_tables %}
-    select * from {{ table_name }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
+            count(*) filter (where is_kept) as kept_rows,
+            coalesce(sum(merged_copies), 0) as merged_rows,
+            count(*) filter (where not is_kept) as set_aside_rows
+        from {{ ref('int_' ~ table_name ~ '__checked') }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -14,29 +14,19 @@
 
 with
 
-{% for table_name in checked_tables %}
-{{ table_name }} as (
-
-    select
-        cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
-        row_key,
-        set_aside_reason as reason,
-        set_aside_detail as detail
-
-    from {{ ref('int_' ~ table_name ~ '__checked') }}
-
-    where not is_kept
-
-),
-
-{% endfor %}
-unioned as (
+set_aside as (
 
     {% for table_name in checked_tables %}
-    select * from {{ table_name }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
+            row_key,
+            set_aside_reason as reason,
+            set_aside_detail as detail
+        from {{ ref('int_' ~ table_name ~ '__checked') }}
+        where not is_kept
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )
 
-select * from unioned
+select * from set_aside

@@ -45,7 +45,8 @@ final as (
         {{ to_date('meeting_date') }} as meeting_date,
 
         -- row checks
-        coalesce(campaign_id, '') || '|' || coalesce(meeting_date, '') || '|' || coalesce(team, '') as row_key,
+        coalesce(campaign_id, '') || '|' || coalesce(meeting_date, '')
+        || '|' || coalesce(team, '') as row_key,
         merged_copies,
         {{ breach_reason('breach') }} as breach_reason,
         {{ breach_detail('breach') }} as breach_detail

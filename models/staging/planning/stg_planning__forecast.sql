@@ -49,7 +49,8 @@ final as (
         {{ to_integer('forecast_conversions') }} as forecast_conversions,
 
         -- row checks
-        coalesce(campaign_id, '') || '|' || coalesce(sku, '') || '|' || coalesce(channel, '') as row_key,
+        coalesce(campaign_id, '') || '|' || coalesce(sku, '')
+        || '|' || coalesce(channel, '') as row_key,
         merged_copies,
         {{ breach_reason('breach') }} as breach_reason,
         {{ breach_detail('breach') }} as breach_detail
