@@ -192,8 +192,9 @@ def test_no_mart_holds_an_email_address_or_an_attendee_name(breaches):
         for table in tables:
             columns = [c[0] for c in con.execute(f'describe main."{table}"').fetchall()]
             assert "email" not in columns, table
-            text = " ".join(str(v) for row in con.execute(f'from main."{table}"').fetchall()
-                            for v in row)
+            text = " ".join(
+                str(v) for row in con.execute(f'from main."{table}"').fetchall() for v in row
+            )
             assert "@example.com" not in text.lower(), table
             assert "Alice Martin" not in text, table
     finally:
