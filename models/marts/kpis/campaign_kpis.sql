@@ -16,7 +16,7 @@ campaigns as (
 
 shipments as (
 
-    select * from {{ ref('fct_shipments') }}
+    select * from {{ ref('int_shipments__as_of') }}
 
 ),
 
