@@ -1,81 +1,100 @@
 {#-
-    The headline figures of each campaign, named as in metrics.md.
-    Grain: one row per campaign. Implements Distribution (units_shipped,
-    units_delivered, delivery_rate) and Costs (item_cost, logistics_cost,
-    total_cost, logistics_cost_per_unit). A ratio with a zero denominator is
-    null: not available, never zero.
+    The headline figures of each campaign, one column per figure, named as
+    in metrics.md and report-json.md (the windows in force in the names).
+    Grain: one row per campaign. The figures every breakdown shares come
+    from kpis_by_member; this model adds those that exist for a campaign as
+    a whole: incrementality (metrics.md, Incrementality), the budget
+    variance and the forecast error (forecast_wape_units).
 -#}
+
+{% set windows = var('attribution_windows') %}
 
 with
 
 campaigns as (
 
-    select campaign_id from {{ ref('dim_campaigns') }}
+    select * from {{ ref('dim_campaigns') }}
 
 ),
 
-shipments as (
+members as (
 
-    select * from {{ ref('int_shipments__as_of') }}
+    select * from {{ ref('kpis_by_member') }}
 
-),
-
-returns as (
-
-    select * from {{ ref('fct_returns') }}
+    where dimension = 'campaign'
 
 ),
 
-shipment_totals as (
+incrementality as (
+
+    select * from {{ ref('incrementality') }}
+
+),
+
+forecast as (
+
+    select * from {{ ref('forecast_vs_actual') }}
+
+    where measure = 'units'
+
+),
+
+inventory as (
+
+    select * from {{ ref('stg_raw_input__raw_table_inventory') }}
+
+),
+
+forecast_error as (
 
     select
-        campaign_id,
-        sum(units_shipped) as units_shipped,
-        sum(units_delivered) as units_delivered,
-        sum(item_cost) as item_cost,
-        sum(logistics_cost) as shipment_logistics_cost
+        forecast.campaign_id,
+        {{ safe_ratio(
+            'sum(abs(forecast.actual - coalesce(forecast.forecast, 0)))',
+            'sum(coalesce(forecast.forecast, 0))') }} as forecast_wape_units
 
-    from shipments
+    from forecast
+
+    inner join inventory
+        on inventory.table_name = 'forecast' and inventory.is_present
 
     group by 1
 
 ),
 
-return_totals as (
+joined as (
 
     select
-        campaign_id,
-        sum(handling_cost) as return_handling_cost
-
-    from returns
-
-    group by 1
-
-),
-
-totals as (
-
-    select
-        campaigns.campaign_id,
-        cast(coalesce(shipment_totals.units_shipped, 0) as bigint)
-            as units_shipped,
-        cast(coalesce(shipment_totals.units_delivered, 0) as bigint)
-            as units_delivered,
-        cast(coalesce(shipment_totals.item_cost, 0) as {{ decimal_type() }})
-            as item_cost,
-        cast(
-            coalesce(shipment_totals.shipment_logistics_cost, 0)
-            + coalesce(return_totals.return_handling_cost, 0)
-            as {{ decimal_type() }}
-        ) as logistics_cost
+        members.*,
+        {% for window in windows %}
+            lift_{{ window }}d.lift as incremental_lift_{{ window }}d,
+            lift_{{ window }}d.incremental_leads
+                as incremental_leads_{{ window }}d,
+            case
+                when lift_{{ window }}d.lift > 0
+                    then {{ safe_ratio(
+                        'members.total_cost',
+                        'lift_' ~ window ~ 'd.incremental_leads') }}
+            end as incremental_cpl_{{ window }}d,
+        {% endfor %}
+        cast(members.total_cost - campaigns.budget as {{ decimal_type() }})
+            as budget_variance,
+        forecast_error.forecast_wape_units
 
     from campaigns
 
-    left join shipment_totals
-        on campaigns.campaign_id = shipment_totals.campaign_id
+    inner join members
+        on campaigns.campaign_id = members.campaign_id
 
-    left join return_totals
-        on campaigns.campaign_id = return_totals.campaign_id
+    {% for window in windows %}
+        left join incrementality as lift_{{ window }}d
+            on
+                campaigns.campaign_id = lift_{{ window }}d.campaign_id
+                and lift_{{ window }}d.window_days = {{ window }}
+    {% endfor %}
+
+    left join forecast_error
+        on campaigns.campaign_id = forecast_error.campaign_id
 
 ),
 
@@ -83,16 +102,9 @@ final as (
 
     select
         campaign_id,
-        units_shipped,
-        units_delivered,
-        {{ safe_ratio('units_delivered', 'units_shipped') }} as delivery_rate,
-        item_cost,
-        logistics_cost,
-        cast(item_cost + logistics_cost as {{ decimal_type() }}) as total_cost,
-        {{ safe_ratio('logistics_cost', 'units_shipped') }}
-            as logistics_cost_per_unit
+        {{ kpi_columns('campaign') | join(',\n        ') }}
 
-    from totals
+    from joined
 
 )
 
