@@ -49,6 +49,36 @@ def count(value: Any) -> str:
     return f"{value:,}"
 
 
+def number(value: Any, digits: int = 1) -> str:
+    """A plain number (an NPS, a number of days) with `digits` decimals."""
+    return NOT_AVAILABLE if value is None else f"{value:,.{digits}f}"
+
+
+_PERCENT = re.compile(r"(_rate|_share|^incremental_lift|^roi|^forecast_wape)")
+_MONEY = re.compile(r"(cost|cpl|^revenue|^pipeline|^budget)")
+_COUNT = re.compile(r"^(units_|delivered_|respondents|leads_|qualified_leads_|conversions_|late_)")
+
+
+def figure(value: Any, name: str, currency: str) -> str:
+    """A headline figure formatted by what its name says it is (metrics.md's names)."""
+    if _PERCENT.search(name):
+        return percent(value)
+    if _MONEY.search(name):
+        return money(value, currency)
+    if _COUNT.search(name):
+        return count(value)
+    return number(value)
+
+
+def windowed(figures: Mapping[str, Any], key: str) -> list[str]:
+    """The figure names a dashboard entry stands for: `key` itself, or, for a key ending in
+    `_` such as `cpl_`, that figure in every attribution window (`cpl_14d`, `cpl_90d`)."""
+    if not key.endswith("_"):
+        return [key]
+    pattern = re.compile(re.escape(key) + r"[0-9]+d")
+    return [name for name in figures if pattern.fullmatch(name)]
+
+
 def na(value: Any) -> Any:
     return NOT_AVAILABLE if value is None else value
 
@@ -70,7 +100,15 @@ def _environment(project_dir: Path, *, finalize: Any = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(percent=percent, money=money, count=count, na=na)
+    env.filters.update(
+        percent=percent,
+        money=money,
+        count=count,
+        number=number,
+        figure=figure,
+        windowed=windowed,
+        na=na,
+    )
     return env
 
 

@@ -17,6 +17,17 @@ from goodies_report.build import InputError, Settings
 from goodies_report.warehouse import WarehouseError, read_table
 
 TIMING_KEYS = ("postmortem_due", "followup_due", "days_since_end", "stage")
+# report.json's breakdown dimension -> the mart holding it
+BREAKDOWNS = {
+    "sku": "kpis_by_sku",
+    "channel": "kpis_by_channel",
+    "segment": "kpis_by_segment",
+    "variant": "kpis_by_variant",
+}
+FORECAST_KEYS = ("sku", "channel", "measure", "actual", "forecast", "variance", "relative_variance")
+REVISED_KEYS = (
+    "sku", "channel", "units", "leads_per_unit", "conversions_per_unit", "cost_per_unit",
+)  # fmt: skip
 CAMPAIGN_KEYS = ("campaign_id", "campaign_name", "currency", "start_date", "end_date")
 
 
@@ -69,6 +80,38 @@ def _data_quality(settings: Settings) -> dict[str, dict[str, Any]]:
     return quality
 
 
+def _rows_by_campaign(
+    rows: Iterable[Mapping[str, Any]], keys: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows grouped by campaign_id, without it, their values as JSON values."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        wanted = keys or [key for key in row if key != "campaign_id"]
+        record = {key: json_value(row[key]) for key in wanted}
+        grouped.setdefault(str(row["campaign_id"]), []).append(record)
+    return grouped
+
+
+def _sorted(records: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: tuple(str(r.get(k) or "") for k in keys))
+
+
+def _comments(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Recipients' comments, e-mail addresses and phone numbers masked in the mart."""
+    rows = [r for r in read_table(settings, "fct_responses") if r.get("comment_masked")]
+    rows.sort(key=lambda r: (str(r["responded_at"]), str(r["response_id"])))
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(str(row["campaign_id"]), []).append(
+            {
+                "responded_at": json_value(row["responded_at"]),
+                "nps_score": json_value(row["nps_score"]),
+                "comment": row["comment_masked"],
+            }
+        )
+    return grouped
+
+
 def select_campaigns(known: Iterable[str], wanted: Sequence[str]) -> list[str]:
     """The campaign ids to report, sorted; every wanted id must be known."""
     known_sorted = sorted(set(known))
@@ -111,6 +154,13 @@ def build_report(
     timing_rows = read_table(settings, "campaign_timing")
     timing = _by_campaign(timing_rows, "campaign_timing")
     kpis = _by_campaign(read_table(settings, "campaign_kpis"), "campaign_kpis")
+    breakdowns = {
+        dimension: _rows_by_campaign(read_table(settings, table))
+        for dimension, table in BREAKDOWNS.items()
+    }
+    forecast = _rows_by_campaign(read_table(settings, "forecast_vs_actual"), FORECAST_KEYS)
+    revised = _rows_by_campaign(read_table(settings, "revised_forecast"), REVISED_KEYS)
+    comments = _comments(settings)
 
     report_campaigns = []
     for campaign_id in selected:
@@ -124,6 +174,13 @@ def build_report(
             for key, value in kpis[campaign_id].items()
             if key != "campaign_id"
         }
+        campaign["breakdowns"] = {
+            dimension: _sorted(rows.get(campaign_id, []), dimension)
+            for dimension, rows in breakdowns.items()
+        }
+        campaign["forecast"] = _sorted(forecast.get(campaign_id, []), "sku", "channel", "measure")
+        campaign["revised_forecast"] = _sorted(revised.get(campaign_id, []), "sku", "channel")
+        campaign["comments"] = comments.get(campaign_id, [])
         report_campaigns.append(campaign)
 
     return {

@@ -19,6 +19,13 @@ MART_TABLES = frozenset(
         "data_quality",
         "data_quality_reasons",
         "set_aside_rows",
+        "kpis_by_sku",
+        "kpis_by_channel",
+        "kpis_by_segment",
+        "kpis_by_variant",
+        "forecast_vs_actual",
+        "revised_forecast",
+        "fct_responses",
     }
 )
 SCHEMA = "main"  # the DuckDB target's schema (profiles.yml)

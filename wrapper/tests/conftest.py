@@ -14,6 +14,43 @@ from goodies_report.build import Settings
 
 PROJECT_DIR = Path(goodies_report.__file__).resolve().parents[2]
 
+# The headline figures of report-json.md, in its order.
+HEADLINE = """
+units_shipped units_delivered delivered_recipients delivered_codes respondents delivery_rate
+activation_rate qr_scan_rate redemption_rate median_days_to_activation leads_14d leads_90d
+qualified_leads_14d qualified_leads_90d lead_rate_14d lead_rate_90d tracking_share
+conversions_14d conversions_90d late_conversions conversion_rate_14d conversion_rate_90d
+revenue_14d revenue_90d pipeline_14d pipeline_90d roi_14d roi_90d incremental_lift_14d
+incremental_lift_90d incremental_leads_14d incremental_leads_90d incremental_cpl_14d
+incremental_cpl_90d item_cost logistics_cost total_cost budget_variance logistics_cost_per_unit
+cost_per_delivered_recipient cpl_14d cpl_90d qualified_cpl_14d qualified_cpl_90d nps
+response_rate return_rate defect_rate forecast_wape_units
+""".split()
+CAMPAIGN_ONLY = {"budget_variance", "forecast_wape_units"} | {
+    name for name in HEADLINE if name.startswith("incremental_")
+}
+
+
+def _figures_table(name: str, key: str, rows: list[dict]) -> str:
+    """A kpi mart: every figure a double (money a decimal), nulls unless a row sets it."""
+    figures = [f for f in HEADLINE if key == "campaign_id" or f not in CAMPAIGN_ONLY]
+    types = {
+        f: "decimal(18, 2)" if f in {"item_cost", "logistics_cost", "total_cost"} else "double"
+        for f in figures
+    }
+    types.update(units_shipped="bigint", units_delivered="bigint")
+    keys = ["campaign_id"] + ([key] if key != "campaign_id" else [])
+    columns = ", ".join([f"{k} varchar" for k in keys] + [f"{f} {types[f]}" for f in figures])
+    values = ", ".join(
+        "("
+        + ", ".join(repr(row[k]) for k in keys)
+        + "".join(f", {row.get(f, 'null')}" for f in figures)
+        + ")"
+        for row in rows
+    )
+    return f"create table main.{name} ({columns});\ninsert into main.{name} values {values};"
+
+
 # The mart tables the report reads, in the shape the dbt models give them, with rows a
 # person can check by hand.
 MARTS_SQL = """
@@ -33,15 +70,7 @@ insert into main.campaign_timing values
     ('C1', '2026-06-30', '2026-04-14', '2026-06-29', 91, 'followup'),
     ('C2', '2026-06-30', '2026-07-29', '2026-10-13', -15, 'running');
 
-create table main.campaign_kpis (
-    campaign_id varchar, units_shipped bigint, units_delivered bigint,
-    delivery_rate double, item_cost decimal(18, 2), logistics_cost decimal(18, 2),
-    total_cost decimal(18, 2), logistics_cost_per_unit double, nps double
-);
-insert into main.campaign_kpis values
-    ('C1', 1200, 1150, 0.9583333333, 14400.00, 3012.50, 17412.50, 2.5104166667, 41.5),
-    ('C2', 300, 0, null, 3600.00, 0.00, 3600.00, null, null);
-
+{campaign_kpis}
 create table main.data_quality (
     table_name varchar, is_required boolean, is_present boolean, raw_rows bigint,
     kept_rows bigint, merged_rows bigint, set_aside_rows bigint
@@ -60,7 +89,62 @@ insert into main.data_quality_reasons values
 create table main.set_aside_rows (
     table_name varchar, row_key varchar, reason varchar, detail varchar
 );
-"""
+
+{kpis_by_sku}
+{kpis_by_channel}
+create table main.kpis_by_segment as
+    select 'C1' as campaign_id, 'smb' as segment, cast(1200 as bigint) as units_shipped;
+create table main.kpis_by_variant as
+    select 'C1' as campaign_id, 'A' as variant, cast(1200 as bigint) as units_shipped
+    where false;
+
+create table main.forecast_vs_actual (
+    campaign_id varchar, sku varchar, channel varchar, measure varchar, actual double,
+    forecast double, variance double, relative_variance double
+);
+insert into main.forecast_vs_actual values
+    ('C1', 'MUG', 'event', 'units', 1000, 2000, -1000, -0.5),
+    ('C1', 'MUG', 'event', 'leads', null, 40, null, null);
+
+create table main.revised_forecast (
+    campaign_id varchar, sku varchar, channel varchar, units bigint, leads_per_unit double,
+    conversions_per_unit double, cost_per_unit double
+);
+insert into main.revised_forecast values ('C1', 'MUG', 'event', 1000, 0.02, 0.005, 14.5);
+
+create table main.fct_responses (
+    response_id varchar, campaign_id varchar, recipient_id varchar,
+    responded_at timestamp, nps_score bigint, comment_masked varchar
+);
+insert into main.fct_responses values
+    ('V2', 'C1', 'R2', '2026-04-02 10:00:00', 3, 'Trop cher <b>vraiment</b> | [phone]'),
+    ('V1', 'C1', null, '2026-04-01 09:00:00', 9, 'Great mug'),
+    ('V3', 'C1', 'R3', '2026-04-03 09:00:00', null, null);
+""".format(
+    campaign_kpis=_figures_table(
+        "campaign_kpis",
+        "campaign_id",
+        [
+            {"campaign_id": "C1", "units_shipped": 1200, "units_delivered": 1150,
+             "delivery_rate": 0.9583333333, "item_cost": 14400.00, "logistics_cost": 3012.50,
+             "total_cost": 17412.50, "logistics_cost_per_unit": 2.5104166667, "nps": 41.5},
+            {"campaign_id": "C2", "units_shipped": 300, "units_delivered": 0,
+             "item_cost": 3600.00, "logistics_cost": 0.00, "total_cost": 3600.00},
+        ],
+    ),
+    kpis_by_channel=_figures_table(
+        "kpis_by_channel", "channel", [{"campaign_id": "C1", "channel": "event"}]
+    ),
+    kpis_by_sku=_figures_table(
+        "kpis_by_sku",
+        "sku",
+        [
+            {"campaign_id": "C1", "sku": "TEE", "units_shipped": 200, "cpl_90d": 55.5},
+            {"campaign_id": "C1", "sku": "MUG", "units_shipped": 1000, "cpl_14d": 12.25,
+             "cpl_90d": 10.0, "nps": 60.0},
+        ],
+    ),
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -140,6 +224,7 @@ MINI_MODELS = {
                 else 'immature' end as stage
         from {{ ref('dim_campaigns') }}
     """,
+    # every headline figure, null but for a few
     "models/campaign_kpis.sql": """
         select
             campaign_id,
@@ -149,7 +234,21 @@ MINI_MODELS = {
             cast(100.5 as decimal(18, 2)) as item_cost,
             cast(20 as decimal(18, 2)) as logistics_cost,
             cast(120.5 as decimal(18, 2)) as total_cost,
-            cast(null as double) as logistics_cost_per_unit
+    """
+    + "".join(
+        f"        cast(null as double) as {name},\n"
+        for name in HEADLINE
+        if name
+        not in {
+            "units_shipped",
+            "units_delivered",
+            "delivery_rate",
+            "item_cost",
+            "logistics_cost",
+            "total_cost",
+        }
+    )
+    + """        1 as mini
         from {{ ref('dim_campaigns') }}
     """,
     "models/data_quality.sql": """
@@ -167,6 +266,26 @@ MINI_MODELS = {
         select
             'campaigns' as table_name, 'x' as row_key, 'bad_value' as reason,
             '' as detail
+        where false
+    """,
+    "models/kpis_by_sku.sql": "select 'C' as campaign_id, 'S' as sku where false",
+    "models/kpis_by_channel.sql": "select 'C' as campaign_id, 'c' as channel where false",
+    "models/kpis_by_segment.sql": "select 'C' as campaign_id, 's' as segment where false",
+    "models/kpis_by_variant.sql": "select 'C' as campaign_id, 'v' as variant where false",
+    "models/forecast_vs_actual.sql": """
+        select 'C' as campaign_id, 'S' as sku, 'c' as channel, 'units' as measure,
+            1.0 as actual, 1.0 as forecast, 0.0 as variance, 0.0 as relative_variance
+        where false
+    """,
+    "models/revised_forecast.sql": """
+        select 'C' as campaign_id, 'S' as sku, 'c' as channel, 1 as units,
+            0.0 as leads_per_unit, 0.0 as conversions_per_unit, 0.0 as cost_per_unit
+        where false
+    """,
+    "models/fct_responses.sql": """
+        select 'V' as response_id, 'C' as campaign_id, null as recipient_id,
+            timestamp '2026-01-01' as responded_at, 1 as nps_score,
+            'x' as comment_masked
         where false
     """,
     "models/_models.yml": """

@@ -265,7 +265,7 @@ def test_build_then_report(mini: Path, tmp_path: Path, write_raw) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"  # only the folder on stdout
-    assert "Built 6 models, 3/3 tests passed" in result.stderr
+    assert "Built 13 models, 3/3 tests passed" in result.stderr
     assert "pass     test not_null_dim_campaigns_campaign_name" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
     report = json.loads((out / "report.json").read_text())

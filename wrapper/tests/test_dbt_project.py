@@ -260,13 +260,20 @@ def test_a_malformed_line_stops_the_build_naming_file_and_line(tmp_path):
     assert "skus.csv" in message and "Line: 4" in message
 
 
-def test_the_demo_sets_aside_exactly_what_the_generator_planted(tmp_path):
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
     from goodies_report.generate import generate
 
-    generated = generate(tmp_path / "demo", seed=11, recipients=1000)
-    database = tmp_path / "demo.duckdb"
+    folder = tmp_path_factory.mktemp("demo")
+    generated = generate(folder / "raw", seed=11, recipients=1000)
+    database = folder / "demo.duckdb"
     result = build(generated.out_dir, database)
     assert result.success, result.describe_failure()
+    return generated, database
+
+
+def test_the_demo_sets_aside_exactly_what_the_generator_planted(demo):
+    generated, database = demo
     quality = by_key(rows(database, "select * from main.data_quality"), "table_name")
     reasons: dict[str, dict[str, int]] = {}
     for row in rows(database, "select * from main.data_quality_reasons"):
@@ -275,3 +282,36 @@ def test_the_demo_sets_aside_exactly_what_the_generator_planted(tmp_path):
         assert quality[table]["raw_rows"] == generated.rows[table], table
         assert quality[table]["merged_rows"] == generated.merged[table], table
         assert reasons.get(table, {}) == generated.set_aside[table], table
+
+
+HEADLINE = (
+    (PROJECT_DIR / "docs" / "report-json.md").read_text().split("Headline metrics in `kpis`")[1]
+)
+
+
+def test_campaign_kpis_has_every_headline_metric_of_the_report_spec(demo):
+    _, database = demo
+    names = [c for c in rows(database, "select * from main.campaign_kpis limit 1")[0]]
+    listed = [n.strip(" .\n") for n in HEADLINE.split(":", 1)[1].split(",")]
+    assert names == ["campaign_id", *listed]
+
+
+@pytest.mark.parametrize(
+    "table, figure",
+    [
+        ("kpis_by_sku", "units_shipped"),
+        ("kpis_by_sku", "total_cost"),
+        ("kpis_by_channel", "units_delivered"),
+        ("kpis_by_channel", "logistics_cost"),
+        ("kpis_by_segment", "total_cost"),
+    ],
+)
+def test_shipment_figures_of_a_breakdown_add_up_to_the_campaign(demo, table, figure):
+    # Units and costs go to exactly one SKU, channel and segment (holdout recipients get
+    # no shipment in the demo), unlike recipients, who count in every SKU they received.
+    _, database = demo
+    campaign = {r["campaign_id"]: r[figure] for r in rows(database, "from main.campaign_kpis")}
+    summed = rows(database, f"select campaign_id, sum({figure}) as s from main.{table} group by 1")
+    assert len(summed) == len(campaign) == 2
+    for row in summed:
+        assert float(row["s"]) == pytest.approx(float(campaign[row["campaign_id"]]), rel=1e-12)

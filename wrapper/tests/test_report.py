@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import HEADLINE
 
 from goodies_report import build, render, report, warehouse
 from goodies_report.build import InputError, Settings
@@ -57,7 +58,8 @@ def test_campaigns_sorted_with_dates_as_iso_text(model: dict) -> None:
 
 def test_every_kpi_column_flows_through_decimals_as_numbers(model: dict) -> None:
     kpis = campaign(model, "C1")["kpis"]
-    assert kpis == {
+    assert list(kpis) == HEADLINE  # every column of campaign_kpis, in its order
+    assert {name: value for name, value in kpis.items() if value is not None} == {
         "units_shipped": 1200,
         "units_delivered": 1150,
         "delivery_rate": 0.9583333333,
@@ -65,7 +67,7 @@ def test_every_kpi_column_flows_through_decimals_as_numbers(model: dict) -> None
         "logistics_cost": 3012.5,
         "total_cost": 17412.5,
         "logistics_cost_per_unit": 2.5104166667,
-        "nps": 41.5,  # a column the report code does not know: it flows through
+        "nps": 41.5,
     }
     assert type(kpis["item_cost"]) is float  # decimal(18, 2) in the warehouse
     assert type(kpis["units_shipped"]) is int
@@ -326,3 +328,35 @@ def test_validated_from_run_results(tmp_path: Path, results: list | None, expect
     if results is not None:
         path.write_text(json.dumps({"results": results}))
     assert build.validated_from_run_results(path) is expected
+
+
+def test_breakdowns_forecast_and_comments_per_campaign(model: dict) -> None:
+    c1 = next(c for c in model["campaigns"] if c["campaign_id"] == "C1")
+    assert [row["sku"] for row in c1["breakdowns"]["sku"]] == ["MUG", "TEE"]
+    mug = c1["breakdowns"]["sku"][0]
+    assert (mug["units_shipped"], mug["cpl_14d"], mug["cpl_90d"], mug["nps"]) == (
+        1000, 12.25, 10.0, 60.0,
+    )  # fmt: skip
+    assert mug["activation_rate"] is None and "budget_variance" not in mug
+    assert c1["breakdowns"]["variant"] == []
+    assert c1["forecast"][1] == {
+        "sku": "MUG", "channel": "event", "measure": "units", "actual": 1000.0,
+        "forecast": 2000.0, "variance": -1000.0, "relative_variance": -0.5,
+    }  # fmt: skip
+    assert c1["revised_forecast"] == [
+        {"sku": "MUG", "channel": "event", "units": 1000, "leads_per_unit": 0.02,
+         "conversions_per_unit": 0.005, "cost_per_unit": 14.5},
+    ]  # fmt: skip
+    # comments in time order, responses without a comment left out
+    assert [c["comment"] for c in c1["comments"]] == [
+        "Great mug", "Trop cher <b>vraiment</b> | [phone]",
+    ]  # fmt: skip
+    c2 = next(c for c in model["campaigns"] if c["campaign_id"] == "C2")
+    assert c2["breakdowns"]["sku"] == [] and c2["forecast"] == [] and c2["comments"] == []
+
+
+def test_html_escapes_comments_and_shows_breakdowns(model: dict, project_dir: Path) -> None:
+    html = render.render(model, ["html"], project_dir)["report.html"]
+    assert "Trop cher &lt;b&gt;vraiment&lt;/b&gt;" in html
+    assert "<b>vraiment" not in html
+    assert "<td>MUG</td>" in html and "12.25 EUR" in html
