@@ -315,3 +315,32 @@ def test_shipment_figures_of_a_breakdown_add_up_to_the_campaign(demo, table, fig
     assert len(summed) == len(campaign) == 2
     for row in summed:
         assert float(row["s"]) == pytest.approx(float(campaign[row["campaign_id"]]), rel=1e-12)
+
+
+def test_docs_generate_describes_every_model_and_column(tiny, tmp_path):
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    from goodies_report.build import dbt_environment
+
+    vars_ = {"raw_mode": "files", "raw_data_dir": str(FIXTURES / "tiny"), "as_of": AS_OF}
+    settings = Settings(project_dir=PROJECT_DIR, target="duckdb", duckdb_path=tiny, dbt_vars=vars_)
+    args = settings.dbt_args()
+    args[args.index("--target-path") + 1] = str(tmp_path / "docs")
+    with dbt_environment(settings):
+        result = dbtRunner().invoke(["docs", "generate", *args])
+    assert result.success, result.exception
+    manifest = json.loads((tmp_path / "docs" / "manifest.json").read_text())
+    catalog = json.loads((tmp_path / "docs" / "catalog.json").read_text())
+    undescribed = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["package_name"] != "goodies":
+            continue
+        if not node["description"].strip():
+            undescribed.append(node["name"])
+        described = {n.lower() for n, c in node["columns"].items() if c["description"].strip()}
+        for column in catalog["nodes"][unique_id]["columns"]:
+            if column.lower() not in described:
+                undescribed.append(f"{node['name']}.{column}")
+    assert undescribed == []
