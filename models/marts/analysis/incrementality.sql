@@ -7,8 +7,9 @@
     date from start_date to end_date + W days, inclusive, and counting at
     as_of. Rates are null when the group is empty or the leads table is
     absent; lift and incremental_leads are null when either rate is.
-    Intervals and the incremental CPL are left to the KPI model.
-    Grain: one row per campaign and window.
+    ci_low and ci_high: the Newcombe (hybrid Wilson score) 95% interval of
+    the lift, null when the lift is. The incremental CPL is left to the KPI
+    model. Grain: one row per campaign and window.
 -#}
 
 with
@@ -157,6 +158,9 @@ rates as (
     select
         group_counts.campaign_id,
         group_counts.window_days,
+        leads_table.is_leads_present,
+        group_counts.sent_with_lead_n,
+        group_counts.holdout_with_lead_n,
         cast(group_counts.sent_n as bigint) as sent_n,
         case
             when leads_table.is_leads_present
@@ -189,7 +193,21 @@ final as (
         holdout_n,
         holdout_rate,
         sent_rate - holdout_rate as lift,
-        (sent_rate - holdout_rate) * sent_n as incremental_leads
+        (sent_rate - holdout_rate) * sent_n as incremental_leads,
+        case
+            when is_leads_present
+                then {{ newcombe_low(
+                    'sent_with_lead_n', 'sent_n',
+                    'holdout_with_lead_n', 'holdout_n'
+                ) }}
+        end as ci_low,
+        case
+            when is_leads_present
+                then {{ newcombe_high(
+                    'sent_with_lead_n', 'sent_n',
+                    'holdout_with_lead_n', 'holdout_n'
+                ) }}
+        end as ci_high
 
     from rates
 
