@@ -6,16 +6,17 @@
     a rational function of |x| times exp(-x²/2) below |x| = 5√2, a
     continued fraction above. Against scipy.stats.norm.sf: absolute error
     below 2e-16 everywhere, relative error below 1e-8 in the tails, so tiny
-    p-values keep their digits. |x| is capped at 37 (the tail there is
-    6e-300): exp() of a smaller number underflows, which PostgreSQL reports
-    as an error. Null when x is null (least() alone would skip the null).
-    Uses only exp, abs, least and arithmetic (portable); the argument is
+    p-values keep their digits. |x| is taken within [1e-100, 37] (the tail
+    is 0.5 below and 6e-300 at 37): PostgreSQL reports an underflow as an
+    error, exp(-x²/2) does a little above 37 and x² below 1e-154. Null when x
+    is null (least() and greatest() alone would skip the null).
+    Uses only exp, abs, least, greatest and arithmetic (portable); x is
     repeated about 20 times in the expansion, so pass a column or a short
     expression where you can.
 -#}
 {% macro normal_tail_abs(x) -%}
     {%- set a -%}
-        least(abs(cast({{ x }} as {{ double_type() }})), 37.0)
+        greatest(least(abs(cast({{ x }} as {{ double_type() }})), 37.0), 1e-100)
     {%- endset -%}
     {%- set numerator = [
         '0.0352624965998911', '0.700383064443688', '6.37396220353165',
