@@ -28,6 +28,26 @@ FORECAST_KEYS = ("sku", "channel", "measure", "actual", "forecast", "variance", 
 REVISED_KEYS = (
     "sku", "channel", "units", "leads_per_unit", "conversions_per_unit", "cost_per_unit",
 )  # fmt: skip
+INCREMENTALITY_KEYS = (
+    "window_days", "sent_n", "sent_rate", "holdout_n", "holdout_rate", "lift", "ci_low",
+    "ci_high",
+)  # fmt: skip
+AB_TEST_KEYS = (
+    "metric", "variant", "reference", "n", "reference_n", "rate", "rate_ci_low",
+    "rate_ci_high", "reference_rate", "difference", "ci_low", "ci_high", "p_value",
+    "significant", "final",
+)  # fmt: skip
+FINDING_KEYS = ("segment", "sku", "n", "rate", "rest_rate", "p_value", "q_value", "finding")
+SUPPLIER_KEYS = (
+    "supplier", "delivered_shipments", "on_time_rate", "median_lead_time_days", "defect_rate",
+    "on_time_target", "max_lead_time_days", "max_defect_rate",
+)  # fmt: skip
+# supplier_scorecard's breach flags -> report-json.md's breach names
+BREACHES = {
+    "is_on_time_breached": "on_time",
+    "is_lead_time_breached": "lead_time",
+    "is_defect_breached": "defect",
+}
 CAMPAIGN_KEYS = ("campaign_id", "campaign_name", "currency", "start_date", "end_date")
 
 
@@ -96,6 +116,16 @@ def _sorted(records: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: tuple(str(r.get(k) or "") for k in keys))
 
 
+def _suppliers(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """The supplier scorecard, its breach flags as the list report-json.md names."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in read_table(settings, "supplier_scorecard"):
+        record = {key: json_value(row[key]) for key in SUPPLIER_KEYS}
+        record["breaches"] = [name for flag, name in BREACHES.items() if row[flag]]
+        grouped.setdefault(str(row["campaign_id"]), []).append(record)
+    return grouped
+
+
 def _comments(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Recipients' comments, e-mail addresses and phone numbers masked in the mart."""
     rows = [r for r in read_table(settings, "fct_responses") if r.get("comment_masked")]
@@ -161,6 +191,11 @@ def build_report(
     forecast = _rows_by_campaign(read_table(settings, "forecast_vs_actual"), FORECAST_KEYS)
     revised = _rows_by_campaign(read_table(settings, "revised_forecast"), REVISED_KEYS)
     comments = _comments(settings)
+    incrementality = _rows_by_campaign(read_table(settings, "incrementality"), INCREMENTALITY_KEYS)
+    suppliers = _suppliers(settings)
+    ab_tests = _rows_by_campaign(read_table(settings, "ab_tests"), AB_TEST_KEYS)
+    findings = _rows_by_campaign(read_table(settings, "segment_findings"), FINDING_KEYS)
+    verdicts = _rows_by_campaign(read_table(settings, "sku_verdicts"))
 
     report_campaigns = []
     for campaign_id in selected:
@@ -180,6 +215,16 @@ def build_report(
         }
         campaign["forecast"] = _sorted(forecast.get(campaign_id, []), "sku", "channel", "measure")
         campaign["revised_forecast"] = _sorted(revised.get(campaign_id, []), "sku", "channel")
+        campaign["incrementality"] = sorted(
+            incrementality.get(campaign_id, []), key=lambda r: r["window_days"]
+        )
+        campaign["suppliers"] = _sorted(suppliers.get(campaign_id, []), "supplier")
+        campaign["ab_tests"] = _sorted(ab_tests.get(campaign_id, []), "metric", "variant")
+        campaign["segment_findings"] = sorted(
+            findings.get(campaign_id, []),
+            key=lambda r: (r["q_value"] is None, r["q_value"] or 0, r["segment"], r["sku"]),
+        )
+        campaign["sku_verdicts"] = _sorted(verdicts.get(campaign_id, []), "sku")
         campaign["comments"] = comments.get(campaign_id, [])
         report_campaigns.append(campaign)
 

@@ -26,6 +26,11 @@ MART_TABLES = frozenset(
         "forecast_vs_actual",
         "revised_forecast",
         "fct_responses",
+        "incrementality",
+        "supplier_scorecard",
+        "ab_tests",
+        "segment_findings",
+        "sku_verdicts",
     }
 )
 SCHEMA = "main"  # the DuckDB target's schema (profiles.yml)

@@ -112,6 +112,50 @@ create table main.revised_forecast (
 );
 insert into main.revised_forecast values ('C1', 'MUG', 'event', 1000, 0.02, 0.005, 14.5);
 
+create table main.incrementality (
+    campaign_id varchar, window_days integer, sent_n bigint, sent_rate double,
+    holdout_n bigint, holdout_rate double, lift double, incremental_leads double,
+    ci_low double, ci_high double
+);
+insert into main.incrementality values
+    ('C1', 90, 900, 0.12, 100, 0.02, 0.10, 90.0, 0.07, 0.12),
+    ('C1', 14, 900, 0.08, 100, 0.01, 0.07, 63.0, 0.04, 0.09);
+
+create table main.supplier_scorecard (
+    campaign_id varchar, supplier varchar, delivered_shipments bigint, on_time_rate double,
+    median_lead_time_days double, defect_rate double, on_time_target double,
+    max_lead_time_days bigint, max_defect_rate double, is_on_time_breached boolean,
+    is_lead_time_breached boolean, is_defect_breached boolean
+);
+insert into main.supplier_scorecard values
+    ('C1', 'SwiftGoods', 400, 0.57, 7.5, 0.01, 0.95, 7, 0.02, true, true, false),
+    ('C1', 'NordPack', 700, 0.96, 3.0, 0.03, 0.95, 7, 0.02, false, false, true);
+
+create table main.ab_tests (
+    campaign_id varchar, metric varchar, variant varchar, reference varchar, n bigint,
+    reference_n bigint, rate double, rate_ci_low double, rate_ci_high double,
+    reference_rate double, difference double, ci_low double, ci_high double,
+    p_value double, significant boolean, final boolean
+);
+insert into main.ab_tests values
+    ('C1', 'lead_rate_90d', 'B', 'A', 500, 510, 0.15, 0.12, 0.18, 0.076, 0.074, 0.04,
+     0.11, 0.00001, true, true);
+
+create table main.segment_findings (
+    campaign_id varchar, segment varchar, sku varchar, n bigint, rate double,
+    rest_rate double, p_value double, q_value double, finding boolean
+);
+insert into main.segment_findings values
+    ('C1', 'smb', 'MUG', 40, 0.10, 0.09, 0.8, 0.9, false),
+    ('C1', 'enterprise', 'PWR', 189, 0.33, 0.079, 1e-14, 5e-13, true);
+
+create table main.sku_verdicts (
+    campaign_id varchar, sku varchar, verdict varchar, because varchar
+);
+insert into main.sku_verdicts values
+    ('C1', 'TEE', 'retire', 'defect rate 11.9% against 1.7% for the campaign'),
+    ('C1', 'MUG', 'keep', 'too few units');
+
 create table main.fct_responses (
     response_id varchar, campaign_id varchar, recipient_id varchar,
     responded_at timestamp, nps_score bigint, comment_masked varchar
@@ -286,6 +330,35 @@ MINI_MODELS = {
         select 'V' as response_id, 'C' as campaign_id, null as recipient_id,
             timestamp '2026-01-01' as responded_at, 1 as nps_score,
             'x' as comment_masked
+        where false
+    """,
+    "models/incrementality.sql": """
+        select 'C' as campaign_id, 90 as window_days, 1 as sent_n, 0.0 as sent_rate,
+            1 as holdout_n, 0.0 as holdout_rate, 0.0 as lift, 0.0 as ci_low, 0.0 as ci_high
+        where false
+    """,
+    "models/supplier_scorecard.sql": """
+        select 'C' as campaign_id, 'S' as supplier, 1 as delivered_shipments,
+            0.0 as on_time_rate, 0.0 as median_lead_time_days, 0.0 as defect_rate,
+            0.0 as on_time_target, 1 as max_lead_time_days, 0.0 as max_defect_rate,
+            false as is_on_time_breached, false as is_lead_time_breached,
+            false as is_defect_breached
+        where false
+    """,
+    "models/ab_tests.sql": """
+        select 'C' as campaign_id, 'm' as metric, 'B' as variant, 'A' as reference,
+            1 as n, 1 as reference_n, 0.0 as rate, 0.0 as rate_ci_low, 0.0 as rate_ci_high,
+            0.0 as reference_rate, 0.0 as difference, 0.0 as ci_low, 0.0 as ci_high,
+            1.0 as p_value, false as significant, true as final
+        where false
+    """,
+    "models/segment_findings.sql": """
+        select 'C' as campaign_id, 's' as segment, 'S' as sku, 1 as n, 0.0 as rate,
+            0.0 as rest_rate, 1.0 as p_value, 1.0 as q_value, false as finding
+        where false
+    """,
+    "models/sku_verdicts.sql": """
+        select 'C' as campaign_id, 'S' as sku, 'keep' as verdict, 'x' as because
         where false
     """,
     "models/_models.yml": """

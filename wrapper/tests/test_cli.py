@@ -440,3 +440,34 @@ def test_demo_end_to_end(demo_run: SimpleNamespace) -> None:
     assert len(report["campaigns"]) == 2
     for campaign in report["campaigns"]:
         assert {"units_shipped", "delivery_rate", "total_cost"} <= set(campaign["kpis"])
+
+
+@needs_models
+def test_demo_planted_effects_are_found(demo_run: SimpleNamespace) -> None:
+    """The truths the generator plants (see goodies_report.generate) come out of the report."""
+    assert demo_run.result.exit_code == 0, demo_run.result.output
+    spring = next(c for c in demo_run.report["campaigns"] if c["campaign_id"] == "CMP-2026-SPRING")
+    # a SKU that lifts leads in one segment: a finding after Benjamini-Hochberg
+    cell = next(
+        f for f in spring["segment_findings"]
+        if (f["segment"], f["sku"]) == ("enterprise", "SKU-PWR")
+    )  # fmt: skip
+    assert cell["finding"] is True and cell["q_value"] <= 0.05 and cell["rate"] > cell["rest_rate"]
+    # a winning variant
+    test = next(
+        t for t in spring["ab_tests"] if t["metric"] == "lead_rate_90d" and t["variant"] == "B"
+    )
+    assert test["reference"] == "A" and test["significant"] is True and test["difference"] > 0
+    assert test["ci_low"] > 0
+    # a supplier that misses its SLA
+    swift = next(s for s in spring["suppliers"] if s["supplier"] == "SwiftGoods")
+    assert "on_time" in swift["breaches"] and swift["on_time_rate"] < swift["on_time_target"]
+    # a defective SKU
+    bottle = next(v for v in spring["sku_verdicts"] if v["sku"] == "SKU-BOTTLE")
+    assert bottle["verdict"] == "retire"
+    # sent recipients convert to leads more than the holdout
+    lift = next(r for r in spring["incrementality"] if r["window_days"] == 90)
+    assert lift["ci_low"] > 0 and spring["kpis"]["incremental_lift_90d"] == lift["lift"]
+    # an over-forecast SKU: the hoodie shipped about half its plan
+    hood = [r for r in spring["forecast"] if r["sku"] == "SKU-HOOD" and r["measure"] == "units"]
+    assert hood and sum(r["actual"] for r in hood) < 0.6 * sum(r["forecast"] or 0 for r in hood)

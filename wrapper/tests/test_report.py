@@ -360,3 +360,34 @@ def test_html_escapes_comments_and_shows_breakdowns(model: dict, project_dir: Pa
     assert "Trop cher &lt;b&gt;vraiment&lt;/b&gt;" in html
     assert "<b>vraiment" not in html
     assert "<td>MUG</td>" in html and "12.25 EUR" in html
+
+
+def test_comparisons_suppliers_and_verdicts_per_campaign(model: dict) -> None:
+    c1 = next(c for c in model["campaigns"] if c["campaign_id"] == "C1")
+    assert [r["window_days"] for r in c1["incrementality"]] == [14, 90]
+    assert c1["incrementality"][1]["ci_low"] == 0.07
+    assert c1["suppliers"][1] == {
+        "supplier": "SwiftGoods", "delivered_shipments": 400, "on_time_rate": 0.57,
+        "median_lead_time_days": 7.5, "defect_rate": 0.01, "on_time_target": 0.95,
+        "max_lead_time_days": 7, "max_defect_rate": 0.02, "breaches": ["on_time", "lead_time"],
+    }  # fmt: skip
+    assert c1["suppliers"][0]["breaches"] == ["defect"]
+    assert c1["ab_tests"][0]["significant"] is True and c1["ab_tests"][0]["reference"] == "A"
+    # findings first, by q-value
+    assert [(f["segment"], f["finding"]) for f in c1["segment_findings"]] == [
+        ("enterprise", True), ("smb", False),
+    ]  # fmt: skip
+    assert [v["verdict"] for v in c1["sku_verdicts"]] == ["keep", "retire"]
+
+
+def test_reports_show_comparisons_suppliers_and_verdicts(model: dict, project_dir: Path) -> None:
+    files = render.render(model, ["html", "md"], project_dir)
+    assert (
+        '<span class="bad">on_time</span>, <span class="bad">lead_time</span>'
+        in files["report.html"]
+    )
+    assert "| on\\_time, lead\\_time |" in files["report.md"]
+    for text in files.values():
+        assert "SwiftGoods" in text
+        assert "defect rate 11.9% against 1.7% for the campaign" in text
+        assert "1 finding(s) among 2 cells tested" in text
