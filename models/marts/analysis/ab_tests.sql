@@ -83,21 +83,9 @@ inventory as (
 
 present as (
 
-    select
-        count(*) filter (
-            where table_name = 'codes' and is_present
-        ) > 0 as has_codes,
-        count(*) filter (
-            where table_name = 'code_events' and is_present
-        ) > 0 as has_code_events,
-        count(*) filter (
-            where table_name = 'leads' and is_present
-        ) > 0 as has_leads,
-        count(*) filter (
-            where table_name = 'opportunities' and is_present
-        ) > 0 as has_opportunities
-
-    from inventory
+    {{ tables_present(
+        'inventory', ['codes', 'code_events', 'leads', 'opportunities']
+    ) }}
 
 ),
 

@@ -70,12 +70,7 @@ inventory as (
 
 present as (
 
-    select
-        count(*) filter (
-            where table_name = 'leads' and is_present
-        ) > 0 as has_leads
-
-    from inventory
+    {{ tables_present('inventory', ['leads']) }}
 
 ),
 

@@ -59,12 +59,7 @@ inventory as (
 
 present as (
 
-    select
-        count(*) filter (
-            where table_name = 'returns' and is_present
-        ) > 0 as has_returns
-
-    from inventory
+    {{ tables_present('inventory', ['returns']) }}
 
 ),
 

@@ -81,27 +81,10 @@ inventory as (
 
 present as (
 
-    select
-        count(*) filter (
-            where table_name = 'codes' and is_present
-        ) > 0 as has_codes,
-        count(*) filter (
-            where table_name = 'code_events' and is_present
-        ) > 0 as has_code_events,
-        count(*) filter (
-            where table_name = 'leads' and is_present
-        ) > 0 as has_leads,
-        count(*) filter (
-            where table_name = 'opportunities' and is_present
-        ) > 0 as has_opportunities,
-        count(*) filter (
-            where table_name = 'returns' and is_present
-        ) > 0 as has_returns,
-        count(*) filter (
-            where table_name = 'survey_responses' and is_present
-        ) > 0 as has_responses
-
-    from inventory
+    {{ tables_present('inventory', [
+        'codes', 'code_events', 'leads', 'opportunities', 'returns',
+        'survey_responses',
+    ]) }}
 
 ),
 
@@ -490,17 +473,17 @@ figures as (
 
         -- feedback and quality
         case
-            when present.has_responses then
+            when present.has_survey_responses then
                 cast(totals.respondents as bigint)
         end as respondents,
         case
-            when present.has_responses then
+            when present.has_survey_responses then
                 100 * {{ safe_ratio(
                     'totals.promoters - totals.detractors',
                     'totals.respondents') }}
         end as nps,
         case
-            when present.has_responses then
+            when present.has_survey_responses then
                 {{ safe_ratio(
                     'totals.respondents', 'totals.delivered_recipients') }}
         end as response_rate,
