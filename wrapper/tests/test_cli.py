@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import click
 import pytest
 from click.testing import CliRunner, Result
+from conftest import MINI_MODELS
 
 from goodies_report import build, cli, warehouse
 from goodies_report.report import json_value
@@ -265,7 +266,8 @@ def test_build_then_report(mini: Path, tmp_path: Path, write_raw) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"  # only the folder on stdout
-    assert "Built 13 models, 3/3 tests passed" in result.stderr
+    models = sum(name.startswith("models/") and name.endswith(".sql") for name in MINI_MODELS)
+    assert f"Built {models} models, 3/3 tests passed" in result.stderr
     assert "pass     test not_null_dim_campaigns_campaign_name" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
     report = json.loads((out / "report.json").read_text())
