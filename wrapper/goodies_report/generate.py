@@ -40,6 +40,17 @@ and some leads are logged before the delivery; 15% of leads carry only an e-mail
 case, stray spaces), and some inbound leads match nobody. Won opportunities often close
 between 14 and 90 days after the delivery (late conversions).
 
+`generate(..., planted_effects=False)` switches off the planted effects that make one group
+differ from another in a comparison of "Comparisons that claim a difference" (metrics.md):
+no segment x SKU lift (the power bank lead factor is 1 everywhere) and no variant difference
+(A, B and no variant all get a lead factor of 1, so the same lead propensity and, since
+conversions follow leads and code activation follows the recipient's own leads, the same
+conversion and activation propensity). Everything else is drawn exactly as with the default
+(the same recipients, shipments and random draws): holdout recipients still only produce
+organic leads, SwiftGoods is still late, the bottle still defective, the hoodie still
+over-forecast. It is the null world in which every A/B test and segment x SKU finding is a
+false discovery.
+
 Rows that break the contract are planted as extra rows that nothing references, so the
 staging sets aside exactly what `Generated.set_aside` says (by the reason codes of the
 staging) and merges exactly what `Generated.merged` says; no cascade changes the counts.
@@ -286,11 +297,14 @@ def generate(
     seed: int = 7,
     recipients: int = 5000,
     file_format: str = "csv",
+    planted_effects: bool = True,
 ) -> Generated:
     """Write the 13 raw tables of a two-campaign demo into `out_dir`.
 
     `recipients` is the total over both campaigns, holdout included. Files already in
-    `out_dir` with the same names are overwritten.
+    `out_dir` with the same names are overwritten. `planted_effects=False` draws the same
+    data without the segment x SKU lift and the variant difference (see the module
+    docstring); the default writes the demo with every planted effect.
     """
     if isinstance(recipients, bool) or not isinstance(recipients, int):
         raise ValueError(f"recipients must be a whole number, got {recipients!r}")
@@ -305,6 +319,8 @@ def generate(
         )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed must be a whole number, got {seed!r}")
+    if not isinstance(planted_effects, bool):
+        raise ValueError(f"planted_effects must be True or False, got {planted_effects!r}")
 
     started = time.perf_counter()
     out = Path(out_dir)
@@ -316,7 +332,7 @@ def generate(
         con.execute("set preserve_insertion_order = true")
         _create_macros(con, seed)
         _load_reference_tables(con)
-        for statement in _generation_steps(recipients):
+        for statement in _generation_steps(recipients, planted_effects):
             con.execute(statement)
         for statement in _output_steps():
             con.execute(statement)
@@ -480,9 +496,17 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _generation_steps(recipients: int) -> list[str]:
-    """The SQL that draws every typed row, one table per step."""
+def _generation_steps(recipients: int, planted_effects: bool = True) -> list[str]:
+    """The SQL that draws every typed row, one table per step.
+
+    Without `planted_effects`, the variant and power-bank lead factors are 1 for everyone.
+    """
     n = int(recipients)
+    if planted_effects:
+        variant_factor = "case variant when 'A' then 0.7 when 'B' then 1.5 else 1.0 end"
+        cell_factor = "if(segment = 'enterprise' and got_power_bank, 4.0, 1.0)"
+    else:
+        variant_factor = cell_factor = "1.0"
     n_spring = round(n * 0.6)
     companies = max(20, n // 4)
     cutoff = f"timestamp '{AS_OF.isoformat()}' + interval 1 day"
@@ -872,8 +896,8 @@ def _generation_steps(recipients: int) -> list[str]:
                     when 'smb' then 0.07
                     else 0.10
                 end
-                * case variant when 'A' then 0.7 when 'B' then 1.5 else 1.0 end
-                * if(segment = 'enterprise' and got_power_bank, 4.0, 1.0) as p_lead,
+                * {variant_factor}
+                * {cell_factor} as p_lead,
                 rnd(recipient_no, 'delay_mix') as u_mix,
                 rnd(recipient_no, 'delay') as u_delay,
 
