@@ -7,6 +7,7 @@ the DuckDB file through GOODIES_DUCKDB_PATH, which profiles.yml reads.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -146,6 +147,38 @@ def dbt_environment(settings: Settings) -> Iterator[None]:
             os.environ[DUCKDB_PATH_VAR] = before
 
 
+@contextmanager
+def build_lock(settings: Settings, *, exclusive: bool = True) -> Iterator[None]:
+    """Held while goodies-report builds (exclusive) or reads (shared) a warehouse.
+
+    The lock is an flock on a file beside the DuckDB file (in the target path for other
+    engines): the kernel releases it when the process ends, even when killed, so a stale
+    lock file never blocks. A second build of the same warehouse stops at once instead of
+    waiting: DuckDB would refuse its connection anyway, after dbt had started.
+    """
+    if settings.duckdb_path is not None:
+        what = str(settings.duckdb_path)
+        path = settings.duckdb_path.with_name(settings.duckdb_path.name + ".lock")
+    else:
+        what = f"the {settings.target} target"
+        path = settings.target_path / "goodies-report.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")  # open for as long as the lock is held
+    except OSError as exc:
+        raise GoodiesError(f"cannot create the lock file {path}: {exc}") from exc
+    try:
+        try:
+            fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise GoodiesError(
+                f"another goodies-report is building {what}; run again once it has finished"
+            ) from None
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
 @dataclass(frozen=True)
 class FailedNode:
     resource_type: str
@@ -200,9 +233,22 @@ def dbt_message(text: object) -> str:
     # DuckDB's CSV errors name the line first and the file further down; the offending line
     # itself is left out, since it may hold personal data.
     csv_file = next((line[len("file = ") :] for line in lines if line.startswith("file = ")), None)
+    problem = _csv_problem(lines) if csv_file else None
+    if problem and problem not in message:
+        message = f"{message} ({problem})"
     if csv_file and csv_file not in message:
         message = f"{message} in {csv_file}"
     return message
+
+
+def _csv_problem(lines: list[str]) -> str | None:
+    """What is wrong with a CSV line, from DuckDB's error: the line just before its
+    "Possible fixes" or "Possible Solution" (e.g. "Expected Number of Columns: 14 Found:
+    12"), which follows the offending line's text, itself spanning several lines at times."""
+    end = next((i for i, line in enumerate(lines) if line.startswith("Possible ")), None)
+    if not end or lines[end - 1].startswith(("Original Line:", "file = ")):
+        return None
+    return lines[end - 1]
 
 
 def error_text(exc: BaseException) -> str:

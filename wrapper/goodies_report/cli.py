@@ -177,10 +177,6 @@ def cli(
 
     if demo:
         data_dir = project_dir / "data" / "demo"
-        if not skip_build:
-            echo(f"Generating demo data into {data_dir} ...")
-            generated = _generator()(data_dir)
-            echo(f"  {sum(generated.rows.values()):,} rows in {generated.seconds:.1f} s")
     dbt_vars: dict[str, Any] = {"as_of": as_of.isoformat()}
     if data_dir is not None:
         data_dir = data_dir.expanduser().resolve()
@@ -190,28 +186,34 @@ def cli(
     duckdb_path = build.default_duckdb_path(project_dir) if known[target] == "duckdb" else None
     settings = build.Settings(project_dir, target, duckdb_path, dbt_vars)
 
-    if skip_build:
-        validated = build.validated_from_run_results(settings.run_results_path)
-        as_of_asked = explicit_as_of
-    else:
-        if data_dir is not None:
-            build.check_data_dir(data_dir)
-        source = f"files in {data_dir}" if data_dir else f"schema {dbt_vars['raw_schema']}"
-        echo(f"Building with dbt on {target} ({source}), as of {as_of} ...")
-        result = build.run_build(settings, progress=None if quiet else echo)
-        if not result.success:
-            raise click.ClickException(result.describe_failure())
-        echo(
-            f"Built {result.models_passed} models, {result.tests_passed}/{result.tests_total} "
-            f"tests passed in {result.seconds:.1f} s."
-        )
-        validated = result.validated
-        as_of_asked = as_of
+    # One build of a warehouse at a time; renders from it (--skip-build) may share it.
+    with build.build_lock(settings, exclusive=not skip_build):
+        if demo and not skip_build:
+            echo(f"Generating demo data into {data_dir} ...")
+            generated = _generator()(data_dir)
+            echo(f"  {sum(generated.rows.values()):,} rows in {generated.seconds:.1f} s")
+        if skip_build:
+            validated = build.validated_from_run_results(settings.run_results_path)
+            as_of_asked = explicit_as_of
+        else:
+            if data_dir is not None:
+                build.check_data_dir(data_dir)
+            source = f"files in {data_dir}" if data_dir else f"schema {dbt_vars['raw_schema']}"
+            echo(f"Building with dbt on {target} ({source}), as of {as_of} ...")
+            result = build.run_build(settings, progress=None if quiet else echo)
+            if not result.success:
+                raise click.ClickException(result.describe_failure())
+            echo(
+                f"Built {result.models_passed} models, {result.tests_passed}/{result.tests_total} "
+                f"tests passed in {result.seconds:.1f} s."
+            )
+            validated = result.validated
+            as_of_asked = as_of
 
-    model = report.build_report(
-        settings, validated=validated, as_of=as_of_asked, campaign_ids=campaigns
-    )
-    written = render.write_reports(model, formats or ("html", "json"), out, project_dir)
+        model = report.build_report(
+            settings, validated=validated, as_of=as_of_asked, campaign_ids=campaigns
+        )
+        written = render.write_reports(model, formats or ("html", "json"), out, project_dir)
     for path in written:
         echo(f"Wrote {path}")
     click.echo(str(out.resolve()))
