@@ -153,13 +153,18 @@
         {% set names = run_query(
             'select column_name from (describe select * from '
             ~ reader ~ ')').columns[0].values() %}
+        {% set read_as = names %}
     {% else %}
         {% set path = base ~ '.csv' %}
         {% set names = csv_header(path) %}
+        {#- Columns are read by position under names of ours: a header may
+            hold empty or repeated names, which DuckDB cannot take as
+            column names, and such extra columns are to be ignored. -#}
         {% set typed = [] %}
+        {% set read_as = [] %}
         {% for name in names %}
-            {% do typed.append(
-                "'" ~ name | replace("'", "''") ~ "': 'VARCHAR'") %}
+            {% do typed.append("'column_" ~ loop.index ~ "': 'VARCHAR'") %}
+            {% do read_as.append('column_' ~ loop.index) %}
         {% endfor %}
         {% set reader %}
             read_csv('{{ path }}', header = true, auto_detect = false,
@@ -171,7 +176,7 @@
 
     {% set found_columns = {} %}
     {% for name in names %}
-        {% do found_columns.setdefault(name | lower, name) %}
+        {% do found_columns.setdefault(name | lower, read_as[loop.index0]) %}
     {% endfor %}
     {{ return({
         'sql': contract_text_select(table, reader, found_columns, path),
@@ -197,10 +202,39 @@
     {% endif %}
     {% set line = first[0][0] | replace('\ufeff', '') | replace('\r', '') %}
     {% set names = [] %}
-    {% for name in line.split(',') %}
-        {% do names.append(name | trim | replace('"', '')) %}
+    {% for name in csv_fields(line) %}
+        {% do names.append(name | trim) %}
     {% endfor %}
     {{ return(names) }}
+{% endmacro %}
+
+
+{#-
+    The fields of one CSV line by RFC 4180: a comma inside quotes belongs to
+    its field, the quotes around a field are dropped and a doubled quote
+    within them is one quote.
+-#}
+{% macro csv_fields(line) %}
+    {% set state = namespace(field='', quoted=false, fields=[]) %}
+    {% for char in line %}
+        {% if state.quoted and char == '"' %}
+            {% set state.quoted = false %}
+        {% elif state.quoted %}
+            {% set state.field = state.field ~ char %}
+        {% elif char == '"' %}
+            {% if loop.previtem == '"' %}
+                {% set state.field = state.field ~ char %}
+            {% endif %}
+            {% set state.quoted = true %}
+        {% elif char == ',' %}
+            {% do state.fields.append(state.field) %}
+            {% set state.field = '' %}
+        {% else %}
+            {% set state.field = state.field ~ char %}
+        {% endif %}
+    {% endfor %}
+    {% do state.fields.append(state.field) %}
+    {{ return(state.fields) }}
 {% endmacro %}
 
 
