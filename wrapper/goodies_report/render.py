@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from goodies_report.build import GoodiesError
 from goodies_report.report import to_json
@@ -23,7 +24,10 @@ FORMATS = ("html", "md", "json")
 FILE_NAMES = {"html": "report.html", "md": "report.md", "json": "report.json"}
 NOT_AVAILABLE = "n/a"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+# Control characters (terminal escapes, bells, backspaces) and the bidirectional overrides
+# that reorder what a reader sees: shown as U+FFFD rather than obeyed. Tabs and newlines stay.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def templates_dir(project_dir: Path) -> Path:
@@ -83,10 +87,18 @@ def na(value: Any) -> Any:
     return NOT_AVAILABLE if value is None else value
 
 
+def visible(value: Any) -> Any:
+    """A text value with its control characters replaced (see _CONTROL); others as they are.
+    Markup (a macro's output) was made of values that went through this already."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("\ufffd", value)
+    return value
+
+
 def md_escape(value: Any) -> str:
     """Text safe inside Markdown (and its tables): markup characters backslash-escaped."""
     text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", visible(text))
 
 
 def _environment(project_dir: Path, *, finalize: Any = None) -> Environment:
@@ -114,7 +126,7 @@ def _environment(project_dir: Path, *, finalize: Any = None) -> Environment:
 
 def html_environment(project_dir: Path) -> Environment:
     """Autoescaped: every value is HTML-escaped unless a template says otherwise."""
-    return _environment(project_dir)
+    return _environment(project_dir, finalize=visible)
 
 
 def markdown_environment(project_dir: Path) -> Environment:
