@@ -20,6 +20,8 @@ skus as (
 
     select
         sku,
+        positioning,
+        tier,
         unit_cost
     from {{ ref('int_skus__checked') }}
 
@@ -55,6 +57,8 @@ flagged as (
 
     select
         as_of_cut.*,
+        skus.positioning,
+        skus.tier,
         skus.unit_cost,
         as_of_cut.status <> 'cancelled' as is_live
 

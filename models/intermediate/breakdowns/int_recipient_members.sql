@@ -1,8 +1,8 @@
 {#-
     The groups each recipient counts in, per metrics.md's Breakdowns: its
     campaign; its segment and its variant (holdout recipients and a null
-    variant are no group); and each SKU, channel and SKU-channel pair of
-    which it received a delivered shipment. Every figure that counts
+    variant are no group); and each SKU, channel, SKU-channel pair, SKU
+    positioning and SKU tier of which it received a delivered shipment. Every figure that counts
     recipients, leads, conversions or responses is grouped through this
     model, so that one definition serves every breakdown.
     Grain: one row per recipient, dimension, member and member_channel.
@@ -28,7 +28,9 @@ delivered_items as (
         shipments.campaign_id,
         shipments.recipient_id,
         shipments.sku,
-        shipments.channel
+        shipments.channel,
+        shipments.positioning,
+        shipments.tier
 
     from shipments
 
@@ -99,6 +101,26 @@ members as (
         'sku_channel' as dimension,
         sku as member,
         channel as member_channel
+    from delivered_items
+
+    union all
+
+    select distinct
+        campaign_id,
+        recipient_id,
+        'positioning' as dimension,
+        positioning as member,
+        null as member_channel
+    from delivered_items
+
+    union all
+
+    select distinct
+        campaign_id,
+        recipient_id,
+        'tier' as dimension,
+        tier as member,
+        null as member_channel
     from delivered_items
 
 )

@@ -27,6 +27,8 @@ with_recipient as (
         shipments.campaign_id,
         shipments.sku,
         shipments.channel,
+        shipments.positioning,
+        shipments.tier,
         recipients.segment,
         recipients.variant,
         recipients.is_holdout
@@ -76,6 +78,26 @@ members as (
         'sku_channel' as dimension,
         sku as member,
         channel as member_channel
+    from with_recipient
+
+    union all
+
+    select
+        shipment_id,
+        campaign_id,
+        'positioning' as dimension,
+        positioning as member,
+        null as member_channel
+    from with_recipient
+
+    union all
+
+    select
+        shipment_id,
+        campaign_id,
+        'tier' as dimension,
+        tier as member,
+        null as member_channel
     from with_recipient
 
     union all

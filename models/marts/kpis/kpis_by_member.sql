@@ -496,7 +496,49 @@ figures as (
             when present.has_returns then
                 {{ safe_ratio(
                     'totals.defective_units', 'totals.units_delivered') }}
-        end as defect_rate
+        end as defect_rate,
+
+        -- the counts behind the rates, for the comparisons that test them;
+        -- null like their rates when the input table is absent
+        case
+            when present.has_codes and present.has_code_events then
+                cast(totals.activated_codes as bigint)
+        end as activated_codes,
+        {% for window in windows %}
+            case
+                when present.has_leads then
+                    cast(totals.recipients_with_lead_{{ window }}d as bigint)
+            end as recipients_with_lead_{{ window }}d,
+            case
+                when present.has_leads and present.has_opportunities then
+                    cast(
+                        totals.recipients_with_conversion_{{ window }}d
+                        as bigint
+                    )
+            end as recipients_with_conversion_{{ window }}d,
+        {% endfor %}
+        case
+            when
+                present.has_leads and present.has_codes
+                and present.has_code_events
+                then cast(totals.code_tracked_leads as bigint)
+        end as code_tracked_leads,
+        case
+            when present.has_survey_responses then
+                cast(totals.promoters as bigint)
+        end as promoters,
+        case
+            when present.has_survey_responses then
+                cast(totals.detractors as bigint)
+        end as detractors,
+        case
+            when present.has_returns then
+                cast(totals.returned_units as bigint)
+        end as returned_units,
+        case
+            when present.has_returns then
+                cast(totals.defective_units as bigint)
+        end as defective_units
 
     from totals
 
