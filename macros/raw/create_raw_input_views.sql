@@ -46,7 +46,9 @@
             {% set found = raw_warehouse_select(table, raw_columns) %}
         {% endif %}
         {% set select_sql = found.sql or empty_raw_select(table) %}
-        {% do replace_raw_view(schema, table.name, select_sql) %}
+        {% do replace_raw_view(
+            schema, table.name, select_sql, table.columns | map(attribute='name')
+            | list) %}
         {% do inventory.append(
             "('" ~ table.name ~ "', " ~ (table.is_required | string | lower)
             ~ ", " ~ (found.sql is not none | string | lower) ~ ", '"
@@ -62,25 +64,44 @@
         from (values {{ inventory | join(', ') }})
             as inventory (table_name, is_required, is_present, location)
     {% endset %}
-    {% do replace_raw_view(schema, 'raw_table_inventory', inventory_sql) %}
+    {% do replace_raw_view(
+        schema, 'raw_table_inventory', inventory_sql,
+        ['table_name', 'is_required', 'is_present', 'location']) %}
     {{ return('') }}
 {% endmacro %}
 
 
-{#- PostgreSQL cannot replace a view whose columns change: drop it first. -#}
-{% macro replace_raw_view(schema, name, select_sql) %}
+{#-
+    A view is replaced in place rather than dropped: dropping it would take
+    the staging views that read it along (cascade) while dbt, which listed
+    the relations before this hook, still counts them as present, so the
+    build would fail on them. PostgreSQL replaces a view only when its
+    columns keep their names and order, which holds unless the contract
+    itself changed; only then is the old view dropped first.
+-#}
+{% macro replace_raw_view(schema, name, select_sql, column_names) %}
     {{ return(adapter.dispatch('replace_raw_view', 'goodies')(
-        schema, name, select_sql)) }}
+        schema, name, select_sql, column_names)) }}
 {% endmacro %}
 
-{% macro default__replace_raw_view(schema, name, select_sql) %}
+{% macro default__replace_raw_view(schema, name, select_sql, column_names) %}
+    {% set existing = run_query(
+        "select column_name from information_schema.columns"
+        ~ " where table_schema = '" ~ schema | replace("'", "''") ~ "'"
+        ~ " and table_name = '" ~ name ~ "' order by ordinal_position"
+    ).columns[0].values() | list %}
+    {% if existing and existing != column_names %}
+        {% do run_query(
+            'drop view if exists ' ~ schema ~ '.' ~ name ~ ' cascade') %}
+    {% endif %}
     {% do run_query(
-        'drop view if exists ' ~ schema ~ '.' ~ name ~ ' cascade') %}
-    {% do run_query(
-        'create view ' ~ schema ~ '.' ~ name ~ ' as ' ~ select_sql) %}
+        'create or replace view ' ~ schema ~ '.' ~ name
+        ~ ' as ' ~ select_sql) %}
 {% endmacro %}
 
-{% macro duckdb__replace_raw_view(schema, name, select_sql) %}
+{% macro duckdb__replace_raw_view(
+    schema, name, select_sql, column_names
+) %}
     {% do run_query(
         'create or replace view ' ~ schema ~ '.' ~ name
         ~ ' as ' ~ select_sql) %}
