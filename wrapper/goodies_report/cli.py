@@ -267,4 +267,53 @@ def generate_command(out: Path, seed: int, recipients: int, file_format: str) ->
         click.echo(f"  {table:<20} {rows:>9,} rows  {merged:>6,} merged  {set_aside:>6,} set aside")
 
 
+@cli.command("load", short_help="Load raw files into a warehouse's raw schema.")
+@click.option(
+    "--target",
+    default="postgres",
+    show_default=True,
+    metavar="NAME",
+    help="The profiles.yml output to load into (a postgres one).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    metavar="DIR",
+    help="Folder of the raw files (<table>.csv or .parquet).",
+)
+@click.option(
+    "--raw-schema",
+    default="raw",
+    show_default=True,
+    metavar="NAME",
+    help="Schema the raw tables are (re)created in.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr, only errors.")
+@click.help_option("--help", "-h", help="Show this message and exit.")
+def load_command(target: str, data_dir: Path, raw_schema: str, quiet: bool) -> None:
+    """Load the raw files of DIR into tables of text columns in the raw schema, replacing
+    what an earlier load put there; then build with --target and --raw-schema.
+
+    \b
+    Example:
+      goodies-report load --target postgres --data-dir exports/ --raw-schema raw
+    """
+    from goodies_report import load
+
+    adapter = build.targets(build.find_project_dir()).get(target)
+    if adapter != "postgres":
+        found = f"is {adapter}" if adapter else "is not in profiles.yml"
+        raise InputProblem(f"target {target!r} {found}; load writes to a postgres target")
+    if not load.SCHEMA_NAME.fullmatch(raw_schema):
+        raise InputProblem(f"--raw-schema {raw_schema!r}: use letters, digits and underscores")
+    echo = _status(quiet)
+    echo(f"Loading {data_dir} into schema {raw_schema} ({target}) ...")
+    result = load.load_files(data_dir.expanduser().resolve(), raw_schema, progress=echo)
+    for table in result.dropped:
+        echo(f"  {table:<20} dropped (no file)")
+    echo(f"Loaded {sum(result.rows.values()):,} rows in {result.seconds:.1f} s.")
+    click.echo(raw_schema)
+
+
 main = cli
