@@ -83,6 +83,13 @@ def windowed(figures: Mapping[str, Any], key: str) -> list[str]:
     return [name for name in figures if pattern.fullmatch(name)]
 
 
+def pvalue(value: Any) -> str:
+    """A p- or q-value as people read one: "= 0.012", or "< 0.001" below that."""
+    if value is None:
+        return NOT_AVAILABLE
+    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
+
+
 def na(value: Any) -> Any:
     return NOT_AVAILABLE if value is None else value
 
@@ -120,6 +127,7 @@ def _environment(project_dir: Path, *, finalize: Any = None) -> Environment:
         figure=figure,
         windowed=windowed,
         na=na,
+        pvalue=pvalue,
     )
     return env
 
@@ -134,8 +142,36 @@ def markdown_environment(project_dir: Path) -> Environment:
     return _environment(project_dir, finalize=md_escape)
 
 
+def with_sentences(report: Mapping[str, Any], project_dir: Path) -> dict[str, Any]:
+    """The report with its sentences written from the data by the templates'
+    `_sentences.j2`: each insight's text, each action's title, each checklist item's label
+    and why. Plain text here; every format escapes it as it prints it."""
+    sentences = _environment(project_dir).get_template("_sentences.j2").make_module()
+    campaigns = []
+    for campaign in report["campaigns"]:
+        currency = campaign["currency"]
+        campaign = dict(campaign)
+        campaign["insights"] = [
+            {**i, "text": str(sentences.insight(i, currency))} for i in campaign["insights"]
+        ]
+        campaign["actions"] = [
+            {**a, "title": str(sentences.action(a))} for a in campaign["actions"]
+        ]
+        campaign["checklist"] = [
+            {
+                **c,
+                "label": sentences.checklist_labels.get(c["item"], c["item"]),
+                "why": str(sentences.checklist_why(c)),
+            }
+            for c in campaign["checklist"]
+        ]
+        campaigns.append(campaign)
+    return {**report, "campaigns": campaigns}
+
+
 def render(report: Mapping[str, Any], formats: Sequence[str], project_dir: Path) -> dict[str, str]:
     """File name -> text for every requested format, in memory."""
+    report = with_sentences(report, project_dir)
     rendered: dict[str, str] = {}
     for fmt in dict.fromkeys(formats):
         if fmt == "json":

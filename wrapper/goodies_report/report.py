@@ -49,6 +49,23 @@ BREACHES = {
     "is_defect_breached": "defect",
 }
 CAMPAIGN_KEYS = ("campaign_id", "campaign_name", "currency", "start_date", "end_date")
+# report.json's key -> the column of insights / actions / checklist it is read from; the
+# sentences (text, title, why) are written from these by the templates (render.py)
+INSIGHT_COLUMNS = {
+    "rank": "insight_rank", "kind": "kind", "subject_dimension": "subject_dimension",
+    "subject": "subject", "segment": "segment", "metric": "metric", "detail": "detail",
+    "value": "value", "baseline": "baseline", "baseline_kind": "baseline_kind",
+    "direction": "direction", "n": "n", "p_value": "p_value", "q_value": "q_value",
+    "claims_difference": "claims_difference", "final": "is_final", "impact": "impact",
+    "top_five": "is_top_five",
+}  # fmt: skip
+ACTION_COLUMNS = {
+    "priority": "priority", "kind": "action_kind", "owner_team": "owner_team", "due": "due",
+    "insight_rank": "insight_rank", "insight_kind": "insight_kind",
+    "subject_dimension": "subject_dimension", "subject": "subject", "segment": "segment",
+    "direction": "direction", "detail": "detail",
+}  # fmt: skip
+CHECKLIST_COLUMNS = {"item": "item", "done": "done", "reason": "reason", "detail": "detail"}
 
 
 def json_value(value: Any) -> Any:
@@ -142,6 +159,29 @@ def _comments(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
+def _renamed(
+    rows: Iterable[Mapping[str, Any]], columns: Mapping[str, str], order: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows grouped by campaign, keyed as report.json names them, sorted by `order`."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: (str(r["campaign_id"]), r[order])):
+        record = {key: json_value(row[column]) for key, column in columns.items()}
+        grouped.setdefault(str(row["campaign_id"]), []).append(record)
+    return grouped
+
+
+def _checklist(rows: list[dict[str, Any]], validated: bool) -> list[dict[str, Any]]:
+    """The checklist items; the KPI dashboard is validated only if the build's tests passed,
+    which the warehouse cannot know."""
+    items = []
+    for item in rows:
+        item = dict(item)
+        if item["item"] == "kpi_dashboard" and item["done"] and not validated:
+            item.update(done=False, reason="not_validated", detail=None)
+        items.append(item)
+    return items
+
+
 def select_campaigns(known: Iterable[str], wanted: Sequence[str]) -> list[str]:
     """The campaign ids to report, sorted; every wanted id must be known."""
     known_sorted = sorted(set(known))
@@ -196,6 +236,11 @@ def build_report(
     ab_tests = _rows_by_campaign(read_table(settings, "ab_tests"), AB_TEST_KEYS)
     findings = _rows_by_campaign(read_table(settings, "segment_findings"), FINDING_KEYS)
     verdicts = _rows_by_campaign(read_table(settings, "sku_verdicts"))
+    insights = _renamed(read_table(settings, "insights"), INSIGHT_COLUMNS, "insight_rank")
+    actions = _renamed(read_table(settings, "actions"), ACTION_COLUMNS, "priority")
+    checklist = _renamed(read_table(settings, "checklist"), CHECKLIST_COLUMNS, "item_order")
+    catalog = _rows_by_campaign(read_table(settings, "catalog_updates"))
+    levers = _rows_by_campaign(read_table(settings, "cpl_levers"))
 
     report_campaigns = []
     for campaign_id in selected:
@@ -225,6 +270,13 @@ def build_report(
             key=lambda r: (r["q_value"] is None, r["q_value"] or 0, r["segment"], r["sku"]),
         )
         campaign["sku_verdicts"] = _sorted(verdicts.get(campaign_id, []), "sku")
+        campaign["insights"] = insights.get(campaign_id, [])
+        campaign["actions"] = actions.get(campaign_id, [])
+        campaign["checklist"] = _checklist(checklist.get(campaign_id, []), validated)
+        campaign["catalog_updates"] = _sorted(catalog.get(campaign_id, []), "sku")
+        campaign["cpl_levers"] = _sorted(
+            levers.get(campaign_id, []), "lever", "dimension", "member", "metric"
+        )
         campaign["comments"] = comments.get(campaign_id, [])
         report_campaigns.append(campaign)
 

@@ -31,6 +31,11 @@ MART_TABLES = frozenset(
         "ab_tests",
         "segment_findings",
         "sku_verdicts",
+        "insights",
+        "actions",
+        "checklist",
+        "catalog_updates",
+        "cpl_levers",
     }
 )
 SCHEMA = "main"  # the DuckDB target's schema (profiles.yml)

@@ -156,6 +156,65 @@ insert into main.sku_verdicts values
     ('C1', 'TEE', 'retire', 'defect rate 11.9% against 1.7% for the campaign'),
     ('C1', 'MUG', 'keep', 'too few units');
 
+create table main.insights (
+    campaign_id varchar, insight_rank bigint, kind varchar, subject_dimension varchar,
+    subject varchar, segment varchar, metric varchar, detail varchar, value double,
+    baseline double, baseline_kind varchar, direction varchar, n bigint, p_value double,
+    q_value double, claims_difference boolean, is_final boolean, impact double,
+    is_top_five boolean
+);
+insert into main.insights values
+    ('C1', 2, 'supplier_on_time', 'supplier', 'SwiftGoods', null, 'on_time_rate', null,
+     0.578, 0.95, 'target', 'lower', 505, null, null, false, true, 4485.0, true),
+    ('C1', 1, 'segment_sku', 'segment_sku', 'PWR', '<b>enterprise</b>', 'lead_rate_90d', null,
+     0.333, 0.079, 'rest_of_segment', 'higher', 189, 1e-14, 5e-13, true, true, 7402.0, true),
+    ('C1', 3, 'late_conversions', 'campaign', 'C1', null, 'late_conversions', null,
+     21, 4, 'shortest_window', 'higher', null, null, null, false, true, null, true);
+
+create table main.actions (
+    campaign_id varchar, priority bigint, action_kind varchar, subject_dimension varchar,
+    subject varchar, segment varchar, direction varchar, detail varchar, owner_team varchar,
+    due date, insight_rank bigint, insight_kind varchar
+);
+insert into main.actions values
+    ('C1', 2, 'renegotiate_delivery_sla', 'supplier', 'SwiftGoods', null, 'lower', null,
+     'logistics', '2026-05-29', 2, 'supplier_on_time'),
+    ('C1', 1, 'retarget_segment', 'segment_sku', 'PWR', '<b>enterprise</b>', 'higher', null,
+     'marketing', '2026-05-14', 1, 'segment_sku');
+
+create table main.checklist (
+    campaign_id varchar, item_order bigint, item varchar, done boolean, reason varchar,
+    detail varchar
+);
+insert into main.checklist values
+    ('C1', 1, 'kpi_dashboard', true, 'complete', null),
+    ('C1', 2, 'multidiscipline_postmortem', false, 'overdue', 'purchasing logistics'),
+    ('C1', 3, 'action_plan', true, 'owned_and_dated', null),
+    ('C2', 1, 'kpi_dashboard', false, 'figures_missing', 'nps defect_rate'),
+    ('C2', 2, 'multidiscipline_postmortem', false, 'not_due', 'sales'),
+    ('C2', 3, 'action_plan', true, 'no_action_needed', null);
+
+create table main.catalog_updates (
+    campaign_id varchar, sku varchar, update_to varchar, rule_verdict varchar,
+    decided_by varchar, reason varchar, tested_metric varchar, p_value double,
+    q_value double, cpl double, campaign_cpl double, activation_rate double,
+    campaign_activation_rate double, defect_rate double, campaign_defect_rate double,
+    nps double, campaign_nps double
+);
+insert into main.catalog_updates values
+    ('C1', 'TEE', 'retire', 'retire', 'high_defect_rate', 'significant', 'defect_rate',
+     1e-9, 2e-9, 55.5, 15.0, 0.3, 0.3, 0.119, 0.017, 10.0, 41.5),
+    ('C1', 'MUG', 'keep', 'focus', 'efficient_and_liked', 'not_significant', null,
+     null, null, 10.0, 15.0, 0.35, 0.3, 0.01, 0.017, 60.0, 41.5);
+
+create table main.cpl_levers (
+    campaign_id varchar, lever varchar, dimension varchar, member varchar, metric varchar,
+    value double, baseline double
+);
+insert into main.cpl_levers values
+    ('C1', 'object_choice', 'tier', 'premium', 'cpl_90d', 193.2, 154.2),
+    ('C1', 'tracking_precision', 'campaign', 'C1', 'unit_code_share', 0.9375, null);
+
 create table main.fct_responses (
     response_id varchar, campaign_id varchar, recipient_id varchar,
     responded_at timestamp, nps_score bigint, comment_masked varchar
@@ -359,6 +418,36 @@ MINI_MODELS = {
     """,
     "models/sku_verdicts.sql": """
         select 'C' as campaign_id, 'S' as sku, 'keep' as verdict, 'x' as because
+        where false
+    """,
+    "models/insights.sql": """
+        select 'C' as campaign_id, 1 as insight_rank, 'k' as kind,
+            'campaign' as subject_dimension, 'C' as subject, null as segment, 'm' as metric,
+            null as detail, 0.0 as value, 0.0 as baseline, 'campaign' as baseline_kind,
+            null as direction, null as n, null as p_value, null as q_value,
+            false as claims_difference, true as is_final, 0.0 as impact,
+            true as is_top_five
+        where false
+    """,
+    "models/actions.sql": """
+        select 'C' as campaign_id, 1 as priority, 'k' as action_kind,
+            'campaign' as subject_dimension, 'C' as subject, null as segment,
+            null as direction, null as detail, 'marketing' as owner_team,
+            date '2026-01-01' as due, 1 as insight_rank, 'k' as insight_kind
+        where false
+    """,
+    "models/checklist.sql": """
+        select 'C' as campaign_id, 1 as item_order, 'action_plan' as item, true as done,
+            'no_action_needed' as reason, null as detail
+        where false
+    """,
+    "models/catalog_updates.sql": """
+        select 'C' as campaign_id, 'S' as sku, 'keep' as update_to
+        where false
+    """,
+    "models/cpl_levers.sql": """
+        select 'C' as campaign_id, 'l' as lever, 'tier' as dimension, 'm' as member,
+            'cpl_90d' as metric, 0.0 as value, 0.0 as baseline
         where false
     """,
     "models/_models.yml": """

@@ -232,7 +232,8 @@ def test_write_reports_writes_every_format(model: dict, tmp_path: Path, project_
     written = render.write_reports(model, ["json", "md", "html"], out, project_dir)
     assert sorted(p.name for p in written) == ["report.html", "report.json", "report.md"]
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
-    assert json.loads((out / "report.json").read_text(encoding="utf-8")) == model
+    written_json = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert written_json == render.with_sentences(model, project_dir)
 
 
 def test_failed_rendering_writes_nothing(model: dict, tmp_path: Path, project_dir: Path) -> None:
@@ -389,5 +390,67 @@ def test_reports_show_comparisons_suppliers_and_verdicts(model: dict, project_di
     assert "| on\\_time, lead\\_time |" in files["report.md"]
     for text in files.values():
         assert "SwiftGoods" in text
-        assert "defect rate 11.9% against 1.7% for the campaign" in text
         assert "1 finding(s) among 2 cells tested" in text
+    # the catalog update of TEE says which rule decided it and the test that supports it
+    html_row = "<td>retire</td><td>high defect rate; defect_rate q &lt; 0.001</td>"
+    assert html_row in files["report.html"]
+    assert r"| TEE | retire | high defect rate; defect\_rate q \< 0.001 |" in files["report.md"]
+
+
+def test_insights_actions_and_checklist_in_report_json(model: dict, project_dir: Path) -> None:
+    c1 = render.with_sentences(model, project_dir)["campaigns"][0]
+    # ranked as the mart ranks them, keyed as report-json.md names them
+    assert [(i["rank"], i["kind"]) for i in c1["insights"]] == [
+        (1, "segment_sku"), (2, "supplier_on_time"), (3, "late_conversions"),
+    ]  # fmt: skip
+    first = c1["insights"][0]
+    assert (first["subject"], first["value"], first["baseline"], first["p_value"]) == (
+        "PWR", 0.333, 0.079, 1e-14,
+    )  # fmt: skip
+    assert first["text"] == (
+        "PWR works in segment <b>enterprise</b>: 33.3% of its 189 recipients there became "
+        "leads, against 7.9% for the rest of the segment (q < 0.001)."
+    )
+    assert c1["insights"][1]["text"] == (
+        "SwiftGoods delivered 57.8% of its shipments on time, against a target of 95.0%."
+    )
+    assert [(a["priority"], a["kind"], a["owner_team"], a["due"], a["insight_rank"])
+            for a in c1["actions"]] == [
+        (1, "retarget_segment", "marketing", "2026-05-14", 1),
+        (2, "renegotiate_delivery_sla", "logistics", "2026-05-29", 2),
+    ]  # fmt: skip
+    assert c1["actions"][0]["title"] == "Send PWR to more of segment <b>enterprise</b>"
+    assert [(c["item"], c["done"], c["why"]) for c in c1["checklist"]] == [
+        ("kpi_dashboard", True, "Every headline figure is computed and every data test passed."),
+        ("multidiscipline_postmortem", False,
+         "The post-mortem was due; missing from the debrief: purchasing, logistics."),
+        ("action_plan", True, "Every action has an owner team and a deadline."),
+    ]  # fmt: skip
+    assert [u["update_to"] for u in c1["catalog_updates"]] == ["keep", "retire"]  # MUG, TEE
+    assert len(c1["cpl_levers"]) == 2
+
+
+def test_a_dashboard_not_validated_is_not_done(settings: Settings, project_dir: Path) -> None:
+    model = report.build_report(settings, validated=False)
+    checklist = render.with_sentences(model, project_dir)["campaigns"][0]["checklist"]
+    assert (checklist[0]["item"], checklist[0]["done"], checklist[0]["reason"]) == (
+        "kpi_dashboard", False, "not_validated",
+    )  # fmt: skip
+    c2 = render.with_sentences(model, project_dir)["campaigns"][1]
+    assert c2["checklist"][0]["why"] == "Not computed: nps, defect_rate."
+    assert c2["insights"] == [] and c2["actions"] == []
+
+
+def test_insight_and_action_text_is_escaped(model: dict, project_dir: Path) -> None:
+    files = render.render(model, ["html", "md"], project_dir)
+    html, md = files["report.html"], files["report.md"]
+    assert "segment &lt;b&gt;enterprise&lt;/b&gt;" in html
+    assert "<b>enterprise</b>" not in html
+    assert r"segment \<b\>enterprise\</b\>" in md
+    # the top five, the playbook and the checklist are in both formats
+    for text in (html, md):
+        assert "Top five insights" in text
+        assert "Action playbook" in text
+        assert "Post-mortem checklist" in text
+        assert "Catalog updates" in text
+        assert "CPL levers" in text
