@@ -1,0 +1,369 @@
+"""The project on PostgreSQL: the loader, and the same report as on DuckDB.
+
+Needs a PostgreSQL server reached through the GOODIES_PG_* variables (profiles.yml), with a
+role allowed to create schemas. Without one the tests are skipped, except in CI (variable CI
+set), where they fail. Every test works in schemas of its own, dropped at the end, and in its
+own dbt target folder and DuckDB file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg2
+import pytest
+from click.testing import CliRunner
+
+from goodies_report import build
+from goodies_report.cli import cli
+from goodies_report.generate import generate
+from goodies_report.load import CONTRACT_TABLES, PG_ENV, load_files, pg_connection_params
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = "2026-12-01"
+# Keys whose value depends on the run, not on the data.
+RUN_KEYS = {"generated_at"}
+REL_TOL = 1e-9
+
+
+def _connect():
+    params = {k: v for k, v in pg_connection_params().items() if v != ""}
+    return psycopg2.connect(**params)
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[Any]:
+    """A connection to the test server, or a skip (a failure in CI) naming what is missing."""
+    params = pg_connection_params()
+    where = f"{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
+    try:
+        con = _connect()
+    except psycopg2.Error as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = f"no PostgreSQL reachable as {where} (GOODIES_PG_* variables): {message}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must provide one (.ci/run starts it)")
+        pytest.skip(reason)
+    con.autocommit = True
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def schema(pg) -> Iterator[str]:
+    """A schema name of this test's own; it and what a build derives from it are dropped."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    yield name
+    with pg.cursor() as cur:
+        for suffix in ("", "_raw", "_raw_input"):
+            cur.execute(f"drop schema if exists {name}{suffix} cascade")
+
+
+def rows(pg, sql: str) -> list[tuple]:
+    with pg.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+def tables_in(pg, schema: str) -> set[str]:
+    found = rows(
+        pg, f"select table_name from information_schema.tables where table_schema = '{schema}'"
+    )
+    return {row[0] for row in found}
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(text.encode("utf-8"))
+
+
+REQUIRED_HEADERS = {
+    "skus.csv": "sku,sku_name,category,positioning,tier,unit_cost,is_active\n",
+    "recipients.csv": "recipient_id,campaign_id,email,company,segment,country,variant,is_holdout\n",
+    "shipments.csv": "shipment_id,campaign_id,recipient_id,sku,channel,quantity,supplier,"
+    "carrier,ordered_at,shipped_at,delivered_at,status,shipping_cost,handling_cost\n",
+}
+
+
+def minimal_folder(folder: Path, campaigns_csv: str) -> Path:
+    write(folder, "campaigns.csv", campaigns_csv)
+    for name, header in REQUIRED_HEADERS.items():
+        write(folder, name, header)
+    return folder
+
+
+# ---------------------------------------------------------------------------------------
+# The loader
+
+
+def test_profiles_and_loader_read_the_same_variables(project_dir: Path):
+    """load.py's variables and defaults are those of the postgres output of profiles.yml."""
+    text = (project_dir / "profiles.yml").read_text(encoding="utf-8")
+    for name, default in PG_ENV.values():
+        assert f"env_var('{name}', '{default}')" in text
+
+
+def test_load_keeps_every_value_as_written(pg, schema, tmp_path: Path):
+    """Text as the file holds it: a BOM, quoted commas, quotes and newlines, a value that
+    breaks its type; an empty field is null, a header is matched whatever its case, a blank
+    line is not a row, and an extra column comes along."""
+    folder = minimal_folder(
+        tmp_path / "raw",
+        "\ufeffCampaign_ID,campaign_name,start_date,end_date,currency,budget,note\r\n"
+        'C1,"Spring, ""mugs""\nand more",2026-03-01,2026-03-31,EUR,1e3,x\r\n'
+        "\r\n"
+        "C2,Autumn,2026-02-30,2026-07-15,USD,,\r\n",
+    )
+    result = load_files(folder, schema)
+    assert result.rows == {"campaigns": 2, "skus": 0, "recipients": 0, "shipments": 0}
+    assert tables_in(pg, schema) == {"campaigns", "skus", "recipients", "shipments"}
+    assert rows(pg, f'select * from {schema}.campaigns order by "Campaign_ID"') == [
+        ("C1", 'Spring, "mugs"\nand more', "2026-03-01", "2026-03-31", "EUR", "1e3", "x"),
+        ("C2", "Autumn", "2026-02-30", "2026-07-15", "USD", None, None),
+    ]
+    types = rows(
+        pg,
+        "select distinct data_type from information_schema.columns"
+        f" where table_schema = '{schema}'",
+    )
+    assert types == [("text",)]
+
+
+def test_odd_header_names_are_read_as_files_mode_reads_them(pg, schema, tmp_path: Path):
+    """Fields of the header by RFC 4180 ("a,b" is one name), the first of a repeated name
+    (whatever its case) and no column for an empty name, the trailing comma's."""
+    folder = minimal_folder(
+        tmp_path / "raw",
+        'campaign_id,"a,b",Campaign_Name,campaign_name,start_date,end_date,currency,budget,\n'
+        "C1,x,Spring,ignored,2026-03-01,2026-03-31,EUR,10,\n",
+    )
+    load_files(folder, schema)
+    assert rows(pg, f"select * from {schema}.campaigns") == [
+        ("C1", "x", "Spring", "2026-03-01", "2026-03-31", "EUR", "10")
+    ]
+    columns = rows(
+        pg,
+        "select column_name from information_schema.columns"
+        f" where table_schema = '{schema}' and table_name = 'campaigns'"
+        " order by ordinal_position",
+    )
+    assert [c for (c,) in columns] == [
+        "campaign_id", "a,b", "Campaign_Name", "start_date", "end_date", "currency", "budget",
+    ]  # fmt: skip
+
+
+def test_reload_replaces_and_an_absent_file_drops_its_table(pg, schema, tmp_path: Path):
+    folder = minimal_folder(
+        tmp_path / "raw",
+        "campaign_id,campaign_name,start_date,end_date,currency,budget\n"
+        "C1,Spring,2026-03-01,2026-03-31,EUR,10\n",
+    )
+    write(folder, "suppliers.csv", "supplier,on_time_target,max_lead_time_days,max_defect_rate\n"
+          "SupA,0.95,7,0.02\nSupB,,,\n")  # fmt: skip
+    load_files(folder, schema)
+    second = load_files(folder, schema)
+    assert second.rows["suppliers"] == 2 and second.dropped == []
+    assert rows(pg, f"select count(*) from {schema}.suppliers") == [(2,)]
+    assert rows(pg, f"select count(*) from {schema}.campaigns") == [(1,)]
+
+    (folder / "suppliers.csv").unlink()
+    third = load_files(folder, schema)
+    assert third.dropped == ["suppliers"]
+    assert "suppliers" not in tables_in(pg, schema)
+
+
+def test_parquet_columns_arrive_as_duckdb_casts_them_to_text(pg, schema, tmp_path: Path):
+    """As files mode reads a Parquet file: a double with an exponent stays '1e-05' (and is
+    then set aside by staging), a timestamp is written with a space."""
+    folder = minimal_folder(tmp_path / "raw", "campaign_id\n")
+    (folder / "campaigns.csv").unlink()
+    con = duckdb.connect()
+    con.execute(
+        "copy (select 'C1' as campaign_id, 'Spring' as campaign_name,"
+        " date '2026-03-01' as start_date, '2026-03-31' as end_date, 'EUR' as currency,"
+        " 0.00001::double as budget, timestamp '2026-03-02 10:15:30' as seen_at)"
+        f" to '{folder / 'campaigns.parquet'}' (format parquet)"
+    )
+    con.close()
+    load_files(folder, schema)
+    assert rows(pg, f"select start_date, budget, seen_at from {schema}.campaigns") == [
+        ("2026-03-01", "1e-05", "2026-03-02 10:15:30")
+    ]
+
+
+def test_a_malformed_line_stops_the_load_and_keeps_the_earlier_tables(pg, schema, tmp_path: Path):
+    folder = minimal_folder(
+        tmp_path / "raw",
+        "campaign_id,campaign_name,start_date,end_date,currency,budget\n"
+        "C1,Spring,2026-03-01,2026-03-31,EUR,10\n",
+    )
+    load_files(folder, schema)
+    write(folder, "campaigns.csv", "campaign_id,campaign_name\nC1,Spring\nC2,Autumn,extra\n")
+    with pytest.raises(build.InputError) as error:
+        load_files(folder, schema)
+    assert str(error.value) == (
+        f"cannot read {folder / 'campaigns.csv'}: Invalid Input Error: CSV Error on Line: 3 "
+        "Expected Number of Columns: 2 Found: 3"
+    )
+    # one transaction: the first load's rows are still there
+    assert rows(pg, f"select campaign_id, budget from {schema}.campaigns") == [("C1", "10")]
+
+
+def test_load_command_never_shows_the_password(pg, schema, tmp_path: Path, monkeypatch):
+    minimal_folder(tmp_path / "raw", "campaign_id\n")
+    secret = "not-the-password-" + uuid.uuid4().hex[:6]
+    monkeypatch.setenv("GOODIES_PG_PASSWORD", secret)
+    result = CliRunner().invoke(
+        cli, ["load", "--data-dir", str(tmp_path / "raw"), "--raw-schema", schema]
+    )
+    if result.exit_code == 0:
+        pytest.skip("this server lets the role in without checking its password")
+    assert result.exit_code == 1, result.output
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("Error: cannot connect to PostgreSQL as ")
+    assert error.endswith("; check the GOODIES_PG_* variables")
+    assert secret not in result.output and secret not in result.stderr
+
+
+def test_load_command_refuses_a_duckdb_target_and_a_bad_schema(tmp_path: Path):
+    minimal_folder(tmp_path / "raw", "campaign_id\n")
+    runner = CliRunner()
+    bad_target = runner.invoke(cli, ["load", "--target", "duckdb", "--data-dir", str(tmp_path)])
+    assert bad_target.exit_code == 2
+    assert bad_target.stderr == (
+        "Error: target 'duckdb' is duckdb; load writes to a postgres target\n"
+    )
+    bad_schema = runner.invoke(
+        cli, ["load", "--data-dir", str(tmp_path / "raw"), "--raw-schema", "raw; drop"]
+    )
+    assert bad_schema.exit_code == 2
+    assert "letters, digits and underscores" in bad_schema.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# The same report on both engines
+
+
+def compare(duck: Any, pg: Any, path: str = "$") -> tuple[int, list[str]]:
+    """Walk two report.json values; return the figures compared and every difference."""
+    if isinstance(duck, dict) and isinstance(pg, dict):
+        keys = (set(duck) | set(pg)) - RUN_KEYS
+        compared, problems = 0, []
+        for key in sorted(keys):
+            if key not in duck or key not in pg:
+                problems.append(f"{path}.{key}: only on {'duckdb' if key in duck else 'pg'}")
+                continue
+            n, found = compare(duck[key], pg[key], f"{path}.{key}")
+            compared, problems = compared + n, problems + found
+        return compared, problems
+    if isinstance(duck, list) and isinstance(pg, list):
+        if len(duck) != len(pg):
+            return 0, [f"{path}: {len(duck)} items on duckdb, {len(pg)} on postgres"]
+        compared, problems = 0, []
+        for i, (a, b) in enumerate(zip(duck, pg, strict=True)):
+            n, found = compare(a, b, f"{path}[{i}]")
+            compared, problems = compared + n, problems + found
+        return compared, problems
+    numbers = (int, float)
+    if isinstance(duck, numbers) and isinstance(pg, numbers) and not isinstance(duck, bool):
+        if isinstance(pg, bool) or not math.isclose(duck, pg, rel_tol=REL_TOL, abs_tol=0.0):
+            return 1, [f"{path}: {duck!r} on duckdb, {pg!r} on postgres"]
+        return 1, []
+    if duck != pg or type(duck) is not type(pg):
+        return 0, [f"{path}: {duck!r} on duckdb, {pg!r} on postgres"]
+    return 0, []
+
+
+def test_compare_finds_a_moved_null_and_a_figure_off_by_more_than_1e_9():
+    duck = {"generated_at": "a", "k": {"x": 1.0, "y": None, "z": [1, 2]}}
+    assert (
+        compare(duck, {"generated_at": "b", "k": {"x": 1 + 1e-12, "y": None, "z": [1, 2]}})[1] == []
+    )
+    assert compare(duck, {"k": {"x": 1.0, "y": None, "z": [1, 2]}, "generated_at": 0}) == (3, [])
+    n, problems = compare(duck, {"k": {"x": 1 + 1e-8, "y": 0.0, "z": [1]}})
+    assert problems == [
+        "$.k.x: 1.0 on duckdb, 1.00000001 on postgres",
+        "$.k.y: None on duckdb, 0.0 on postgres",
+        "$.k.z: 2 items on duckdb, 1 on postgres",
+    ]
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """dbt target folders and the DuckDB file of this test's own (build.py puts them in the
+    project otherwise), and the marts schema of the postgres target its own."""
+    monkeypatch.setattr(
+        build.Settings, "target_path", property(lambda s: tmp_path / "target" / s.target)
+    )
+    monkeypatch.setenv(build.DUCKDB_PATH_VAR, str(tmp_path / "goodies.duckdb"))
+    return tmp_path
+
+
+def report_on_both(data_dir: Path, schema: str, out: Path, monkeypatch) -> tuple[dict, dict]:
+    """report.json built on DuckDB from the files, and on PostgreSQL from the loaded files."""
+    runner = CliRunner()
+    common = ["--as-of", AS_OF, "--format", "json", "--quiet"]
+    on_duckdb = runner.invoke(
+        cli, ["--data-dir", str(data_dir), *common, "--out", str(out / "duckdb")]
+    )
+    assert on_duckdb.exit_code == 0, on_duckdb.stderr or on_duckdb.exception
+    raw_schema = f"{schema}_raw"
+    loaded = runner.invoke(
+        cli, ["load", "--data-dir", str(data_dir), "--raw-schema", raw_schema, "--quiet"]
+    )
+    assert loaded.exit_code == 0, loaded.stderr or loaded.exception
+    monkeypatch.setenv("GOODIES_PG_SCHEMA", schema)
+    on_pg = runner.invoke(
+        cli,
+        ["--target", "postgres", "--raw-schema", raw_schema, *common, "--out", str(out / "pg")],
+    )
+    assert on_pg.exit_code == 0, on_pg.stderr or on_pg.exception
+    duck = json.loads((out / "duckdb" / "report.json").read_text(encoding="utf-8"))
+    pg = json.loads((out / "pg" / "report.json").read_text(encoding="utf-8"))
+    return duck, pg
+
+
+def count_nulls(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(count_nulls(v) for k, v in value.items() if k not in RUN_KEYS)
+    if isinstance(value, list):
+        return sum(count_nulls(v) for v in value)
+    return value is None
+
+
+def figures_are_equal(duck: dict, pg: dict) -> int:
+    assert duck["validated"] is True and pg["validated"] is True
+    compared, problems = compare(duck, pg)
+    assert problems == [], f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+    print(f"{compared} figures equal, {count_nulls(duck)} nulls in the same places")
+    return compared
+
+
+def test_demo_report_is_the_same_on_postgres(pg, schema, isolated: Path, monkeypatch):
+    """The demo of seed 7 (5,000 recipients, every table, planted breaches): every figure,
+    null and text of report.json is the same on both engines."""
+    data_dir = isolated / "demo"
+    generate(data_dir, seed=7, recipients=5000)
+    duck, on_pg = report_on_both(data_dir, schema, isolated / "out", monkeypatch)
+    assert [c["campaign_id"] for c in duck["campaigns"]] == [
+        c["campaign_id"] for c in on_pg["campaigns"]
+    ]
+    assert len(duck["campaigns"]) >= 2
+    assert sorted(on_pg["data_quality"]) == sorted(CONTRACT_TABLES)
+    # the demo plants breaches: the set-aside rows arrive through the loader too
+    assert sum(t["set_aside"] for t in on_pg["data_quality"].values()) > 0
+    assert figures_are_equal(duck, on_pg) > 1000
+
+
+def test_breaches_fixture_report_is_the_same_on_postgres(pg, schema, isolated, monkeypatch):
+    """The hand-made folder of contract breaches, absent optional tables included."""
+    duck, on_pg = report_on_both(FIXTURES / "breaches", schema, isolated / "out", monkeypatch)
+    assert on_pg["data_quality"] == duck["data_quality"]
+    assert figures_are_equal(duck, on_pg) > 50
