@@ -163,10 +163,18 @@ def build_lock(settings: Settings, *, exclusive: bool = True) -> Iterator[None]:
         what = f"the {settings.target} target"
         path = settings.target_path / "goodies-report.lock"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if exclusive:
+            path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a")  # open for as long as the lock is held
     except OSError as exc:
-        raise GoodiesError(f"cannot create the lock file {path}: {exc}") from exc
+        if exclusive:
+            raise GoodiesError(f"cannot create the lock file {path}: {exc}") from exc
+        handle = None
+    if handle is None:
+        # A render of a warehouse in a folder it cannot write to (or of none at all) goes
+        # on unlocked: DuckDB itself refuses to read a file that a build is writing.
+        yield
+        return
     try:
         try:
             fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)

@@ -15,7 +15,7 @@ from pathlib import Path
 import isolated
 import pytest
 
-from goodies_report import render
+from goodies_report import build, render
 
 FORMATS = ("--format", "html", "--format", "md", "--format", "json")
 
@@ -126,3 +126,28 @@ def test_a_failing_render_writes_nothing(reference, tmp_path: Path, monkeypatch)
     with pytest.raises(RuntimeError, match="template failed"):
         render.write_reports(model, ["json", "html", "md"], out, isolated.PROJECT_DIR)
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_the_lock_is_one_build_or_several_renders(tmp_path: Path) -> None:
+    settings = build.Settings(isolated.PROJECT_DIR, "duckdb", tmp_path / "w" / "goodies.duckdb")
+    busy = f"another goodies-report is building {settings.duckdb_path}"
+    with build.build_lock(settings):
+        assert (tmp_path / "w" / "goodies.duckdb.lock").is_file()
+        for exclusive in (True, False):
+            with pytest.raises(build.GoodiesError, match=busy):
+                with build.build_lock(settings, exclusive=exclusive):
+                    pass
+    with build.build_lock(settings, exclusive=False):
+        with build.build_lock(settings, exclusive=False):  # renders share the warehouse
+            with pytest.raises(build.GoodiesError, match=busy):
+                with build.build_lock(settings):
+                    pass
+    with build.build_lock(settings):  # released: free again
+        pass
+
+
+def test_a_render_of_a_folder_without_write_access_goes_on(tmp_path: Path) -> None:
+    settings = build.Settings(isolated.PROJECT_DIR, "duckdb", tmp_path / "none" / "x.duckdb")
+    with build.build_lock(settings, exclusive=False):
+        pass
+    assert not (tmp_path / "none").exists()

@@ -10,6 +10,7 @@ SQL, Markdown syntax and control characters; its data folder is named `it's "raw
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from html.parser import HTMLParser
@@ -167,3 +168,17 @@ def test_a_data_folder_named_with_quotes_is_read(hostile) -> None:
     )
     written = (hostile.data / "campaigns.csv").read_text(encoding="utf-8").count("\n") - 1
     assert row["raw_rows"] == written
+
+
+def test_spreadsheet_files_do_not_start_cells_with_a_formula(hostile) -> None:
+    """A CSV the report writes opens in a spreadsheet: a cell starting with =, +, - or @
+    that is not a number must be quoted with a leading apostrophe."""
+    sheets = sorted(hostile.out.glob("*.csv"))
+    if not sheets:
+        pytest.skip("the report writes no CSV file")
+    for path in sheets:
+        with open(path, newline="", encoding="utf-8") as handle:
+            for record in csv.reader(handle):
+                for cell in record:
+                    if cell[:1] in ("=", "+", "-", "@"):
+                        assert re.fullmatch(r"[+-]?[0-9.]+(e[+-]?[0-9]+)?", cell), (path, cell)
