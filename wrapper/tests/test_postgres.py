@@ -309,7 +309,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def report_on_both(data_dir: Path, schema: str, out: Path, monkeypatch) -> tuple[dict, dict]:
     """report.json built on DuckDB from the files, and on PostgreSQL from the loaded files."""
     runner = CliRunner()
-    common = ["--as-of", AS_OF, "--format", "json", "--quiet"]
+    common = ["--as-of", AS_OF, "--format", "json", "--format", "md", "--quiet"]
     on_duckdb = runner.invoke(
         cli, ["--data-dir", str(data_dir), *common, "--out", str(out / "duckdb")]
     )
@@ -327,6 +327,13 @@ def report_on_both(data_dir: Path, schema: str, out: Path, monkeypatch) -> tuple
     assert on_pg.exit_code == 0, on_pg.stderr or on_pg.exception
     duck = json.loads((out / "duckdb" / "report.json").read_text(encoding="utf-8"))
     pg = json.loads((out / "pg" / "report.json").read_text(encoding="utf-8"))
+    # The Markdown report too, but for the line with the time it was generated at.
+    duck_md, pg_md = (
+        [line for line in (out / engine / "report.md").read_text("utf-8").splitlines()
+         if "generated" not in line]
+        for engine in ("duckdb", "pg")
+    )  # fmt: skip
+    assert pg_md == duck_md
     return duck, pg
 
 
