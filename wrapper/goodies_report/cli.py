@@ -273,7 +273,8 @@ def generate_command(out: Path, seed: int, recipients: int, file_format: str) ->
     default="postgres",
     show_default=True,
     metavar="NAME",
-    help="The profiles.yml output to load into (a postgres one).",
+    help="A postgres output of profiles.yml; the connection comes from the GOODIES_PG_* "
+    "variables it reads.",
 )
 @click.option(
     "--data-dir",
