@@ -85,11 +85,11 @@ def found_files(data_dir: Path) -> dict[str, Path]:
     check_data_dir(data_dir)
     found = {}
     for table in CONTRACT_TABLES:
-        csv, parquet = data_dir / f"{table}.csv", data_dir / f"{table}.parquet"
-        if csv.is_file() and parquet.is_file():
-            raise InputError(f"both {csv} and {parquet.name} exist: keep one")
-        if csv.is_file() or parquet.is_file():
-            found[table] = csv if csv.is_file() else parquet
+        csv_path, parquet = data_dir / f"{table}.csv", data_dir / f"{table}.parquet"
+        if csv_path.is_file() and parquet.is_file():
+            raise InputError(f"both {csv_path} and {parquet.name} exist: keep one")
+        if csv_path.is_file() or parquet.is_file():
+            found[table] = csv_path if csv_path.is_file() else parquet
     return found
 
 
