@@ -232,6 +232,27 @@ def test_load_command_never_shows_the_password(pg, schema, tmp_path: Path, monke
     assert secret not in result.output and secret not in result.stderr
 
 
+def test_load_command_prints_the_schema_and_counts_rows(pg, schema, tmp_path: Path):
+    folder = minimal_folder(
+        tmp_path / "raw",
+        "campaign_id,campaign_name,start_date,end_date,currency,budget\n"
+        "C1,Spring,2026-03-01,2026-03-31,EUR,10\nC2,Autumn,2026-06-01,2026-07-15,USD,\n",
+    )
+    result = CliRunner().invoke(cli, ["load", "--data-dir", str(folder), "--raw-schema", schema])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{schema}\n"
+    assert "  campaigns                    2 rows\n" in result.stderr
+    assert "Loaded 2 rows in " in result.stderr
+
+
+def test_a_table_with_both_a_csv_and_a_parquet_file_is_refused(tmp_path: Path):
+    folder = minimal_folder(tmp_path / "raw", "campaign_id\n")
+    (folder / "skus.parquet").write_bytes(b"")
+    with pytest.raises(build.InputError) as error:
+        load_files(folder, "never_reached")
+    assert str(error.value) == f"both {folder / 'skus.csv'} and skus.parquet exist: keep one"
+
+
 def test_load_command_refuses_a_duckdb_target_and_a_bad_schema(tmp_path: Path):
     minimal_folder(tmp_path / "raw", "campaign_id\n")
     runner = CliRunner()
