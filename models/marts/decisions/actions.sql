@@ -10,7 +10,9 @@
     renegotiate_quality_sla (defect breach), raise_quality_issue (a SKU's
     defect or return rate above the rest), revise_forecast (a forecast
     miss), review_budget (a budget overrun), add_unique_codes (a tracking
-    gap), schedule_followup (conversions still immature). A proven lift,
+    gap), schedule_followup (conversions still immature); a premium SKU
+    retired for its CPL also calls for reserve_premium_for_qualified (keep
+    premium items for recipients already qualified). A proven lift,
     a SKU's NPS and late conversions inform and call for no action.
     One action per campaign, action kind and subject: when two insights
     call for the same (a supplier late and slow), the higher-ranked one is
@@ -68,6 +70,53 @@ called_for as (
 
 ),
 
+premium_skus as (
+
+    select sku
+
+    from {{ ref('int_skus__checked') }}
+
+    where is_kept and tier = 'premium'
+
+),
+
+reserved_for_qualified as (
+
+    -- a premium SKU retired for its cost per lead also calls for keeping
+    -- premium items for the recipients already qualified
+    select
+        insights.campaign_id,
+        insights.insight_rank,
+        insights.kind as insight_kind,
+        insights.subject_dimension,
+        insights.subject,
+        insights.segment,
+        insights.direction,
+        insights.detail,
+        'reserve_premium_for_qualified' as action_kind
+
+    from insights
+
+    inner join premium_skus
+        on insights.subject = premium_skus.sku
+
+    where
+        insights.kind = 'sku_verdict'
+        and insights.detail = 'retire'
+        and insights.metric = 'cpl'
+
+),
+
+every_action as (
+
+    select * from called_for
+
+    union all
+
+    select * from reserved_for_qualified
+
+),
+
 deduplicated as (
 
     select
@@ -77,7 +126,7 @@ deduplicated as (
             order by insight_rank
         ) as source_rank
 
-    from called_for
+    from every_action
 
     where action_kind is not null
 
