@@ -17,11 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from goodies_report import exports
 from goodies_report.build import GoodiesError
 from goodies_report.report import to_json
 
 FORMATS = ("html", "md", "json")
 FILE_NAMES = {"html": "report.html", "md": "report.md", "json": "report.json"}
+EXPORTED_WITH = {"html", "md"}  # the formats the exports are written with
 NOT_AVAILABLE = "n/a"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
@@ -221,5 +223,11 @@ def write_atomic(files: Mapping[str, str], out_dir: Path) -> list[Path]:
 def write_reports(
     report: Mapping[str, Any], formats: Sequence[str], out_dir: Path, project_dir: Path
 ) -> list[Path]:
-    """Render every format, then write them all; nothing is written if rendering fails."""
-    return write_atomic(render(report, formats, project_dir), out_dir)
+    """Render every format, then write them all; nothing is written if rendering fails.
+
+    With a page (html or md) come the exports of exports.py, for the people who read it;
+    report.json alone, for other tools, comes alone."""
+    files = render(report, formats, project_dir)
+    if EXPORTED_WITH.intersection(formats):
+        files.update(exports.render_exports(with_sentences(report, project_dir)))
+    return write_atomic(files, out_dir)

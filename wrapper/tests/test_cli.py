@@ -20,6 +20,8 @@ CAMPAIGNS_CSV = """\
     A1,Spring <b>goodies</b>,2026-03-01,2026-03-31,EUR,1000
     B2,Fall | mugs,2026-09-01,2026-09-30,USD,
 """
+# written beside report.html or report.md (exports.py)
+EXPORTS = ["actions.csv", "catalog_updates.csv", "debrief.ics", "revised_forecast.csv"]
 
 
 def run(*args: str) -> Result:
@@ -177,7 +179,7 @@ def test_skip_build_validated_from_last_run_results(
     result = run("--skip-build", "--quiet", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS + ["report.html", "report.json"])
     assert json.loads((out / "report.json").read_text())["validated"] is True
 
 
@@ -269,7 +271,9 @@ def test_build_then_report(mini: Path, tmp_path: Path, write_raw) -> None:
     models = sum(name.startswith("models/") and name.endswith(".sql") for name in MINI_MODELS)
     assert f"Built {models} models, 3/3 tests passed" in result.stderr
     assert "pass     test not_null_dim_campaigns_campaign_name" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        EXPORTS + ["report.html", "report.json", "report.md"]
+    )
     report = json.loads((out / "report.json").read_text())
     assert report["validated"] is True
     assert report["as_of"] == "2026-04-10"
@@ -382,7 +386,7 @@ def test_files_end_to_end(files_run: SimpleNamespace) -> None:
     result, out, report = files_run.result, files_run.out, files_run.report
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"
-    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS + ["report.json", "report.md"])
     assert report["as_of"] == "2026-06-30"
     assert report["validated"] is True
     assert len(report["data_quality"]) == 13
@@ -434,7 +438,7 @@ def test_demo_end_to_end(demo_run: SimpleNamespace) -> None:
     result, out, report = demo_run.result, demo_run.out, demo_run.report
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}\n"
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTS + ["report.html", "report.json"])
     assert report["validated"] is True
     assert len(report["data_quality"]) == 13
     for entry in report["data_quality"].values():
