@@ -180,16 +180,20 @@ nps_tests as (
         campaign_respondents - respondents as rest_n,
         promoter_share - detractor_share
         - (rest_promoter_share - rest_detractor_share) as difference,
+        -- greatest(0, ...): a variance that rounding takes below zero would
+        -- stop PostgreSQL's sqrt
         sqrt(
-            (
+            greatest(
                 promoter_share + detractor_share
                 - (promoter_share - detractor_share)
-                * (promoter_share - detractor_share)
+                * (promoter_share - detractor_share),
+                0
             ) / nullif(respondents, 0)
-            + (
+            + greatest(
                 rest_promoter_share + rest_detractor_share
                 - (rest_promoter_share - rest_detractor_share)
-                * (rest_promoter_share - rest_detractor_share)
+                * (rest_promoter_share - rest_detractor_share),
+                0
             ) / nullif(campaign_respondents - respondents, 0)
         ) as standard_error
 

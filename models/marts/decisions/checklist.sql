@@ -123,18 +123,40 @@ teams_missing as (
 
 ),
 
-unowned_actions as (
+unowned_kinds as (
+
+    -- the kinds the playbook gives no owner or no deadline, each once
+    select distinct
+        campaign_id,
+        action_kind
+
+    from actions
+
+    where owner_team is null or due is null
+
+),
+
+unowned_lists as (
+
+    select
+        campaign_id,
+        {{ dbt.listagg('action_kind', "' '", 'order by action_kind') }}
+            as unowned_list
+
+    from unowned_kinds
+
+    group by 1
+
+),
+
+action_counts as (
 
     select
         clock.campaign_id,
         count(actions.priority) as action_count,
         count(actions.priority) filter (
             where actions.owner_team is null or actions.due is null
-        ) as unowned_count,
-        {{ dbt.listagg(
-            'distinct case when actions.owner_team is null'
-            ~ ' or actions.due is null then actions.action_kind end',
-            "' '") }} as unowned_list
+        ) as unowned_count
 
     from clock
 
@@ -142,6 +164,21 @@ unowned_actions as (
         on clock.campaign_id = actions.campaign_id
 
     group by 1
+
+),
+
+unowned_actions as (
+
+    select
+        action_counts.campaign_id,
+        action_counts.action_count,
+        action_counts.unowned_count,
+        unowned_lists.unowned_list
+
+    from action_counts
+
+    left join unowned_lists
+        on action_counts.campaign_id = unowned_lists.campaign_id
 
 ),
 
