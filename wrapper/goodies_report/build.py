@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -264,15 +265,36 @@ def error_text(exc: BaseException) -> str:
     return dbt_message(exc) or type(exc).__name__
 
 
+# dbt's events that carry the number of nodes the build runs (`total`, `num_models` for tests)
+_COUNTING_EVENTS = {
+    "LogStartLine", "LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
+    "LogNodeResult", "SkippingDetails",
+}  # fmt: skip
+# A node's status as people read it: success and pass are both "ok".
+_STATUS_WORDS = {"success": "ok", "pass": "ok"}
+
+
 def _progress_callback(progress: Callable[[str], None]) -> Callable[[Any], None]:
-    """A dbt event callback reporting each finished node in one line."""
+    """A dbt event callback reporting each finished node in one line with a count,
+    "[12/140] model fct_codes ok"; the count is of nodes finished, so it only goes up even
+    when threads finish nodes out of their starting order."""
+    seen = {"finished": 0, "total": 0}
+    lock = threading.Lock()  # dbt calls back from its worker threads
 
     def callback(event: Any) -> None:
         try:
-            if event.info.name != "NodeFinished":
+            name = event.info.name
+            if name in _COUNTING_EVENTS:
+                total = getattr(event.data, "total", 0) or getattr(event.data, "num_models", 0)
+                seen["total"] = max(seen["total"], int(total or 0))
+            if name != "NodeFinished":
                 return
             node = event.data.node_info
-            progress(f"  {node.node_status:<8} {node.resource_type} {node.node_name}")
+            status = _STATUS_WORDS.get(node.node_status, node.node_status)
+            with lock:
+                seen["finished"] += 1
+                count = f"{seen['finished']}/{seen['total']}" if seen["total"] else seen["finished"]
+                progress(f"[{count}] {node.resource_type} {node.node_name} {status}")
         except Exception:  # noqa: S110 - progress must never break the build
             pass
 

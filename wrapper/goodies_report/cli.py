@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from goodies_report import build, render, report
 
@@ -53,6 +54,22 @@ class IsoDate(click.ParamType):
             self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30", param, ctx)
 
 
+class EnvOption(click.Option):
+    """An option also read from an environment variable, which its error names only when the
+    value came from there (Click names it always, changing the message of a typed value)."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        hint = click.Parameter.get_error_hint(self, ctx)
+        if ctx is not None and ctx.get_parameter_source(self.name) is ParameterSource.ENVIRONMENT:
+            hint += f" (env var: '{self.envvar}')"
+        return hint
+
+
+def from_env(name: str) -> dict[str, Any]:
+    """The settings of an option read from the variable `name` too, shown in --help."""
+    return {"cls": EnvOption, "envvar": name, "show_envvar": True}
+
+
 def _generator():
     """The demo data generator, imported only when asked for."""
     try:
@@ -78,7 +95,24 @@ Examples:
   goodies-report --demo                     build on demo data, write ./report
   goodies-report --data-dir exports/ --format md --out out/
   goodies-report --target postgres --raw-schema raw_2026
-  goodies-report --skip-build --campaign C-2026-01 --format json""",
+  goodies-report --skip-build --campaign C-2026-01 --format json
+  GOODIES_DATA_DIR=exports/ GOODIES_FORMAT="html md" goodies-report --quiet
+
+\b
+With report.html or report.md come actions.csv (for a task tracker),
+catalog_updates.csv, revised_forecast.csv and debrief.ics (the debrief and the
+follow-up of each campaign, for a calendar); report.json alone comes alone.
+
+\b
+Options marked [env var: ...] can be set in the environment instead; an option
+given on the command line wins. A repeatable option's variable holds its values
+separated by spaces.
+
+\b
+Exit codes:
+  0  the report is written
+  1  the build or one of its tests failed, or the warehouse cannot be read
+  2  a bad input or option (a missing folder or file, an unknown campaign, ...)""",
 )
 @click.option(
     "--demo",
@@ -90,11 +124,13 @@ Examples:
     "--data-dir",
     type=click.Path(path_type=Path),
     metavar="DIR",
+    **from_env("GOODIES_DATA_DIR"),
     help="Build on the raw files (<table>.csv or .parquet) in DIR.",
 )
 @click.option(
     "--raw-schema",
     metavar="NAME",
+    **from_env("GOODIES_RAW_SCHEMA"),
     help="Warehouse mode: the schema holding the raw tables.  [default: raw]",
 )
 @click.option(
@@ -102,16 +138,22 @@ Examples:
     default="duckdb",
     show_default=True,
     metavar="NAME",
+    # the variable profiles.yml itself reads for its default target, for dbt run by hand
+    **from_env("GOODIES_TARGET"),
     help="The profiles.yml output to build on and read from.",
 )
 @click.option(
-    "--as-of", type=IsoDate(), help="The date the analysis is made for.  [default: today, UTC]"
+    "--as-of",
+    type=IsoDate(),
+    **from_env("GOODIES_AS_OF"),
+    help="The date the analysis is made for.  [default: today, UTC]",
 )
 @click.option(
     "--campaign",
     "campaigns",
     multiple=True,
     metavar="ID",
+    **from_env("GOODIES_CAMPAIGN"),
     help="Report only this campaign; repeat for several.  [default: all]",
 )
 @click.option(
@@ -119,6 +161,7 @@ Examples:
     "formats",
     multiple=True,
     type=click.Choice(render.FORMATS),
+    **from_env("GOODIES_FORMAT"),
     help="Output format; repeat for several.  [default: html and json]",
 )
 @click.option(
@@ -127,6 +170,7 @@ Examples:
     default="report",
     show_default=True,
     metavar="DIR",
+    **from_env("GOODIES_OUT"),
     help="Folder the report files are written to.",
 )
 @click.option(
@@ -134,7 +178,13 @@ Examples:
     is_flag=True,
     help="Do not run dbt: render from the marts already in the warehouse.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr, only errors.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    **from_env("GOODIES_QUIET"),
+    help="No progress on stderr, only errors.",
+)
 @click.version_option(package_name="goodies-report", help="Show the version and exit.")
 @click.help_option("--help", "-h", help="Show this message and exit.")
 @click.pass_context
@@ -154,7 +204,8 @@ def cli(
     """Build the campaign marts with dbt, then write the post-mortem report.
 
     Raw data comes from files (--demo or --data-dir) or, on a warehouse target, from a raw
-    schema. Prints the report folder on stdout; progress goes to stderr.
+    schema. Progress goes to stderr, each dbt node as it finishes, then the path of every
+    file written; the report folder is printed on stdout.
     """
     if ctx.invoked_subcommand is not None:
         return

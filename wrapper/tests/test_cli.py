@@ -55,6 +55,11 @@ def test_help_lists_options_and_examples() -> None:
     assert result.exit_code == 0
     for text in ("--demo", "--data-dir", "--skip-build", "Examples:", "generate"):
         assert text in result.stdout
+    assert "  goodies-report --data-dir exports/ --format md --out out/\n" in result.stdout
+    assert "debrief.ics" in result.stdout
+    assert "[env var: GOODIES_OUT; default: report]" in " ".join(result.stdout.split())
+    exit_codes = result.stdout[result.stdout.index("Exit codes:") :].splitlines()
+    assert [line.split()[0] for line in exit_codes[1:]] == ["0", "1", "2"]
 
 
 # --- usage errors: exit 2, one line ------------------------------------------------------
@@ -145,6 +150,42 @@ def test_generate_needs_out() -> None:
 def built_marts(fake_project: Path, marts_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GOODIES_DUCKDB_PATH", str(marts_db))
     return marts_db
+
+
+def test_environment_variables_set_options(built_marts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "from-env"
+    env = {"GOODIES_OUT": str(out), "GOODIES_FORMAT": "json md", "GOODIES_CAMPAIGN": "C1"}
+    result = CliRunner().invoke(cli.cli, ["--skip-build"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    names = sorted(EXPORTS + ["report.json", "report.md"])
+    assert sorted(p.name for p in out.iterdir()) == names
+    # the path of every file written, at the end, in the order written
+    assert result.stderr.splitlines()[-6:] == [
+        f"Wrote {out / name}"
+        for name in ["report.json", "report.md", *sorted(n for n in EXPORTS if n != "debrief.ics"),
+                     "debrief.ics"]
+    ]  # fmt: skip
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [c["campaign_id"] for c in report["campaigns"]] == ["C1"]
+
+
+def test_the_command_line_wins_over_the_environment(built_marts: Path, tmp_path: Path) -> None:
+    env = {"GOODIES_OUT": str(tmp_path / "env"), "GOODIES_QUIET": "1"}
+    args = ["--skip-build", "--format", "json", "--out", str(tmp_path / "cli")]
+    result = CliRunner().invoke(cli.cli, args, env=env, catch_exceptions=False)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"{tmp_path / 'cli'}\n", "")
+    assert not (tmp_path / "env").exists()
+
+
+def test_a_bad_environment_value_is_a_usage_error(fake_project: Path) -> None:
+    result = CliRunner().invoke(cli.cli, ["--demo"], env={"GOODIES_FORMAT": "pdf"})
+    assert_error(
+        result,
+        2,
+        "Invalid value for '--format' (env var: 'GOODIES_FORMAT'): "
+        "'pdf' is not one of 'html', 'md', 'json'.",
+    )
 
 
 def test_unknown_campaign_lists_known_ones(built_marts: Path, tmp_path: Path) -> None:
@@ -270,7 +311,14 @@ def test_build_then_report(mini: Path, tmp_path: Path, write_raw) -> None:
     assert result.stdout == f"{out}\n"  # only the folder on stdout
     models = sum(name.startswith("models/") and name.endswith(".sql") for name in MINI_MODELS)
     assert f"Built {models} models, 3/3 tests passed" in result.stderr
-    assert "pass     test not_null_dim_campaigns_campaign_name" in result.stderr
+    # one line per dbt node as it finishes, counted up to the number of nodes
+    nodes = models + 3
+    progress = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert [line.split()[0] for line in progress] == [f"[{i}/{nodes}]" for i in range(1, 1 + nodes)]
+    assert "test not_null_dim_campaigns_campaign_name ok" in [
+        line.split(" ", 1)[1] for line in progress
+    ]
+    assert sum(line.endswith(" ok") and " model " in line for line in progress) == models
     assert sorted(p.name for p in out.iterdir()) == sorted(
         EXPORTS + ["report.html", "report.json", "report.md"]
     )
@@ -289,7 +337,8 @@ def test_reading_through_dbt_gives_the_same_rows(
 ) -> None:
     """The reader of non-DuckDB targets (`dbt show`), exercised here on DuckDB."""
     data = write_raw(tmp_path / "raw", CAMPAIGNS_CSV)
-    assert run("--data-dir", str(data), "--as-of", "2026-04-10", "--quiet").exit_code == 0
+    quiet = run("--data-dir", str(data), "--as-of", "2026-04-10", "--quiet")
+    assert (quiet.exit_code, quiet.stderr) == (0, "")  # no progress line, no path written
     dbt_vars = {"as_of": "2026-04-10", "raw_mode": "files", "raw_data_dir": str(data)}
     settings = build.Settings(mini, "duckdb", tmp_path / "mini.duckdb", dbt_vars)
     through_dbt = warehouse._read_through_dbt(settings, "campaign_kpis")
