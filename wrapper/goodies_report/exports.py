@@ -123,11 +123,10 @@ def _lines(lines: Iterable[str]) -> str:
 
 
 def _event(
-    kind: str, campaign: Mapping[str, Any], day: dt.date, stamp: dt.datetime, summary: str,
-    description: str,
-) -> icalendar.Event:  # fmt: skip
+    kind: str, campaign_id: str, day: dt.date, stamp: dt.datetime, summary: str, description: str
+) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", f"{uuid.uuid5(_UID_NAMESPACE, kind + ':' + campaign['campaign_id'])}")
+    event.add("uid", str(uuid.uuid5(_UID_NAMESPACE, f"{kind}:{campaign_id}")))
     event.add("dtstamp", stamp)
     # An all-day event: the meeting's hour is for whoever sends the invitation to choose.
     event.add("dtstart", day)
@@ -163,7 +162,14 @@ def to_ics(report: Mapping[str, Any]) -> str:
                 + [f"{i['rank']}. {i['text']}" for i in top]
             )
             calendar.add_component(
-                _event("debrief", campaign, debrief, stamp, f"Debrief: {name}", description)
+                _event(
+                    "debrief",
+                    campaign["campaign_id"],
+                    debrief,
+                    stamp,
+                    f"Debrief: {name}",
+                    description,
+                )
             )
         if timing.get("followup_due"):
             description = _lines(
@@ -176,7 +182,7 @@ def to_ics(report: Mapping[str, Any]) -> str:
             calendar.add_component(
                 _event(
                     "followup",
-                    campaign,
+                    campaign["campaign_id"],
                     dt.date.fromisoformat(timing["followup_due"]),
                     stamp,
                     f"Follow-up review: {name}",
