@@ -290,6 +290,35 @@ def test_generate_rejects_bad_recipients() -> None:
     assert result.stderr.startswith("Error: Invalid value for '--recipients': 0 is not in")
 
 
+# --- progress lines, from dbt's events -------------------------------------------------------
+
+
+def _event(name: str, **data: object) -> SimpleNamespace:
+    return SimpleNamespace(info=SimpleNamespace(name=name), data=SimpleNamespace(**data))
+
+
+def _finished(name: str, resource_type: str, status: str) -> SimpleNamespace:
+    node = SimpleNamespace(node_name=name, resource_type=resource_type, node_status=status)
+    return _event("NodeFinished", node_info=node)
+
+
+def test_progress_counts_the_nodes_finished() -> None:
+    lines: list[str] = []
+    callback = build._progress_callback(lines.append)
+    callback(_finished("early", "model", "success"))  # before any event said the total
+    callback(_event("LogStartLine", total=3))
+    callback(_event("LogHookStartLine", total=99))  # a count of hooks, not of nodes
+    callback(_finished("not_null_x", "test", "fail"))
+    callback(_event("LogTestResult", num_models=3))
+    callback(_finished("downstream", "model", "skipped"))
+    callback(_event("NodeFinished"))  # malformed: ignored, the build goes on
+    assert lines == [
+        "[1] model early ok",
+        "[2/3] test not_null_x fail",
+        "[3/3] model downstream skipped",
+    ]
+
+
 # --- real dbt builds on the mini project ----------------------------------------------------
 
 
