@@ -66,6 +66,7 @@ ACTION_COLUMNS = {
     "direction": "direction", "detail": "detail",
 }  # fmt: skip
 CHECKLIST_COLUMNS = {"item": "item", "done": "done", "reason": "reason", "detail": "detail"}
+NPS_DISTRIBUTION_COLUMNS = {"score": "nps_score", "respondents": "respondents"}
 
 
 def json_value(value: Any) -> Any:
@@ -241,6 +242,9 @@ def build_report(
     checklist = _renamed(read_table(settings, "checklist"), CHECKLIST_COLUMNS, "item_order")
     catalog = _rows_by_campaign(read_table(settings, "catalog_updates"))
     levers = _rows_by_campaign(read_table(settings, "cpl_levers"))
+    nps_distribution = _renamed(
+        read_table(settings, "nps_distribution"), NPS_DISTRIBUTION_COLUMNS, "nps_score"
+    )
 
     report_campaigns = []
     for campaign_id in selected:
@@ -278,6 +282,7 @@ def build_report(
             levers.get(campaign_id, []), "lever", "dimension", "member", "metric"
         )
         campaign["comments"] = comments.get(campaign_id, [])
+        campaign["nps_distribution"] = nps_distribution.get(campaign_id, [])
         report_campaigns.append(campaign)
 
     return {

@@ -36,6 +36,7 @@ MART_TABLES = frozenset(
         "checklist",
         "catalog_updates",
         "cpl_levers",
+        "nps_distribution",
     }
 )
 SCHEMA = "main"  # the DuckDB target's schema (profiles.yml)

@@ -223,6 +223,12 @@ insert into main.fct_responses values
     ('V2', 'C1', 'R2', '2026-04-02 10:00:00', 3, 'Trop cher <b>vraiment</b> | [phone]'),
     ('V1', 'C1', null, '2026-04-01 09:00:00', 9, 'Great mug'),
     ('V3', 'C1', 'R3', '2026-04-03 09:00:00', null, null);
+
+create table main.nps_distribution (
+    campaign_id varchar, nps_score integer, respondents bigint
+);
+insert into main.nps_distribution values
+    ('C1', 10, 8), ('C1', 3, 12), ('C1', 7, 20), ('C1', 9, 30);
 """.format(
     campaign_kpis=_figures_table(
         "campaign_kpis",
@@ -448,6 +454,10 @@ MINI_MODELS = {
     "models/cpl_levers.sql": """
         select 'C' as campaign_id, 'l' as lever, 'tier' as dimension, 'm' as member,
             'cpl_90d' as metric, 0.0 as value, 0.0 as baseline
+        where false
+    """,
+    "models/nps_distribution.sql": """
+        select 'C' as campaign_id, 9 as nps_score, 1 as respondents
         where false
     """,
     "models/_models.yml": """
