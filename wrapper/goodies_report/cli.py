@@ -93,6 +93,7 @@ def _status(quiet: bool):
     epilog="""\b
 Examples:
   goodies-report --demo                     build on demo data, write ./report
+  goodies-report --demo --lang fr           the same report in French
   goodies-report --data-dir exports/ --format md --out out/
   goodies-report --target postgres --raw-schema raw_2026
   goodies-report --skip-build --campaign C-2026-01 --format json
@@ -165,6 +166,14 @@ Exit codes:
     help="Output format; repeat for several.  [default: html and json]",
 )
 @click.option(
+    "--lang",
+    type=click.Choice(render.LANGUAGES),
+    default="en",
+    show_default=True,
+    **from_env("GOODIES_LANG"),
+    help="Language of the report: its labels, sentences, numbers, amounts and dates.",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     default="report",
@@ -197,6 +206,7 @@ def cli(
     as_of: dt.date | None,
     campaigns: tuple[str, ...],
     formats: tuple[str, ...],
+    lang: str,
     out: Path,
     skip_build: bool,
     quiet: bool,
@@ -264,7 +274,7 @@ def cli(
         model = report.build_report(
             settings, validated=validated, as_of=as_of_asked, campaign_ids=campaigns
         )
-        written = render.write_reports(model, formats or ("html", "json"), out, project_dir)
+        written = render.write_reports(model, formats or ("html", "json"), out, project_dir, lang)
     for path in written:
         echo(f"Wrote {path}")
     click.echo(str(out.resolve()))

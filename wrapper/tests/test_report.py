@@ -198,12 +198,14 @@ def test_html_autoescapes_and_is_self_contained(model: dict, project_dir: Path) 
     assert "<script>" not in html
     assert "Fall | &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<style>" in html
-    assert not re.search(r"""(src|href)\s*=|@import|url\(""", html)
+    # nothing to fetch: the only links are the campaign switcher's, within the page
+    assert not re.search(r"""src\s*=|href\s*=\s*"(?!#)|@import|url\(""", html)
+    assert re.search(r'href="#campaign-2"', html)
 
 
 def test_html_shows_figures_stage_and_quality(model: dict, project_dir: Path) -> None:
     html = render.render(model, ["html"], project_dir)["report.html"]
-    assert "As of 2026-06-30" in html
+    assert "As of Jun 30, 2026" in html
     assert "Validated" in html
     assert "17,412.50 EUR" in html  # total cost of C1
     assert "95.8%" in html  # delivery rate of C1
@@ -393,7 +395,9 @@ def test_reports_show_comparisons_suppliers_and_verdicts(model: dict, project_di
     assert "| on\\_time, lead\\_time |" in files["report.md"]
     for text in files.values():
         assert "SwiftGoods" in text
-        assert "1 finding(s) among 2 cells tested" in text
+    assert "1 finding(s) among 2 cells tested" in files["report.html"]
+    # in Markdown, labels are escaped like values: the parentheses carry backslashes
+    assert r"1 finding\(s\) among 2 cells tested" in files["report.md"]
     # the catalog update of TEE says which rule decided it and the test that supports it
     html_row = "<td>retire</td><td>high defect rate; defect_rate q &lt; 0.001</td>"
     assert html_row in files["report.html"]
@@ -457,3 +461,82 @@ def test_insight_and_action_text_is_escaped(model: dict, project_dir: Path) -> N
         assert "Post-mortem checklist" in text
         assert "Catalog updates" in text
         assert "CPL levers" in text
+
+
+SECTIONS = {
+    "en": [
+        "Top five insights", "KPI dashboard", "Forecast against actual",
+        "Performance by SKU and channel", "A/B learnings", "Segment findings",
+        "Incrementality (holdout)", "Supplier scorecard", "CPL levers", "Action playbook",
+        "Catalog updates", "Revised forecast for the next campaign", "Post-mortem checklist",
+        "Data quality", "Definitions",
+    ],
+    "fr": [
+        "Les cinq enseignements principaux", "Tableau de bord des KPI",
+        "Prévisionnel contre réalisé", "Performance par article et par canal",
+        "Enseignements des tests A/B", "Résultats par segment",
+        "Incrémentalité (groupe témoin)", "Fiche des fournisseurs", "Leviers du coût par lead",
+        "Plan d’action", "Mises à jour du catalogue",
+        "Prévisionnel révisé pour la prochaine campagne", "Liste de contrôle du post-mortem",
+        "Qualité des données", "Définitions",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", render.LANGUAGES)
+def test_both_languages_render_every_section_in_order(model, project_dir, lang) -> None:
+    files = render.render(model, ["html", "md"], project_dir, lang)
+    html, md = files["report.html"], files["report.md"]
+    assert f'<html lang="{lang}">' in html
+    c1 = html.index("campaign-1")
+    positions = [html.index(f">{title}</h", c1) for title in SECTIONS[lang][:-2]]
+    assert positions == sorted(positions)  # the order of the debrief
+    for title in SECTIONS[lang][-2:]:
+        assert f"<h2>{title}</h2>" in html
+    for title in SECTIONS[lang]:
+        assert render.md_escape(title) in md
+
+
+def test_every_label_of_the_templates_has_a_french_translation(project_dir) -> None:
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    with (project_dir / "reports" / "locales" / "fr.po").open("rb") as handle:
+        catalog = read_po(handle)
+    wanted = set()
+    for name in ("report.html.j2", "report.md.j2"):
+        path = render.templates_dir(project_dir) / name
+        options = {"extensions": "jinja2.ext.i18n"}
+        wanted |= {
+            m[1] for m in extract_from_file("jinja2.ext:babel_extract", path, options=options)
+        }
+    # the dashboard's labels and definitions go through _() as variables
+    env = render.markdown_environment(project_dir)
+    dashboard = env.get_template("_dashboard.j2").make_module()
+    for rows in (dashboard.quantitative, dashboard.qualitative, dashboard.breakdown_columns):
+        wanted |= {label for _, label in rows}
+    wanted |= {text for pair in dashboard.definitions for text in pair}
+    untranslated = sorted(m for m in wanted if not (catalog.get(m) and catalog.get(m).string))
+    assert untranslated == []
+
+
+def test_french_numbers_amounts_dates_and_sentences(model, project_dir) -> None:
+    html = render.render(model, ["html"], project_dir, "fr")["report.html"]
+    assert "17\u202f412,50 EUR" in html  # total cost of C1
+    assert "95,8\u00a0%" in html  # its delivery rate
+    assert "Au 30 juin 2026" in html
+    french = render.with_sentences(model, project_dir, "fr")["campaigns"][0]
+    assert french["insights"][1]["text"] == (
+        "SwiftGoods a livré 57,8\u00a0% de ses envois à l'heure, pour un objectif de 95,0\u00a0%."
+    )
+    assert french["actions"][0]["title"] == "Envoyer PWR à davantage du segment <b>enterprise</b>"
+    assert french["checklist"][1]["why"] == (
+        "Le post-mortem est dû ; absents du débrief : achats, logistique."
+    )
+    # a word of the data the catalog knows is translated, escaped like any other value
+    assert "<td>logistique</td>" in html
+
+
+def test_an_unknown_language_is_refused(model, project_dir) -> None:
+    with pytest.raises(ValueError, match="unknown language 'de'; languages: en, fr"):
+        render.render(model, ["html"], project_dir, "de")
