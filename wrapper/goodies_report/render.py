@@ -26,7 +26,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from goodies_report import exports
+from goodies_report import charts, exports
 from goodies_report.build import GoodiesError
 from goodies_report.report import to_json
 
@@ -279,7 +279,12 @@ def render(
             text = to_json(report)
         elif fmt == "html":
             template = html_environment(project_dir, lang).get_template("report.html.j2")
-            text = template.render(report=report, charts={})
+            catalog = translations(project_dir, lang)
+            drawn = {
+                campaign["campaign_id"]: charts.campaign_charts(campaign, catalog.gettext)
+                for campaign in report["campaigns"]
+            }
+            text = template.render(report=report, charts=drawn)
         elif fmt == "md":
             template = markdown_environment(project_dir, lang).get_template("report.md.j2")
             text = template.render(report=report)
