@@ -130,7 +130,9 @@ def no_traceback(result: subprocess.CompletedProcess | Any) -> bool:
 # SQL quotes, Markdown syntax and control characters. None looks like an e-mail address or
 # a phone number, so the masking of comments leaves them as they are.
 HOSTILE_CAMPAIGN_ID = "CMP-2026-AUTUMN' or '1'='1"
-HOSTILE_CAMPAIGN_NAME = "<script>alert(\"campaign\")</script> & =cmd|' /C calc'!A0"
+HOSTILE_CAMPAIGN_NAME = (
+    "<script>alert(\"campaign\")</script> & =cmd|' /C calc'!A0; a, b\nBEGIN:VEVENT\nSUMMARY:x"
+)
 HOSTILE_SKU = 'SKU-MUG<b>|"x"</b>'
 HOSTILE_SKU_NAME = "@SUM(A1:A9) <img src=x onerror=alert(1)>"
 HOSTILE_COMPANY = '=HYPERLINK("http://evil.example","x")'

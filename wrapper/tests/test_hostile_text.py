@@ -16,6 +16,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import icalendar
 import isolated
 import pytest
 from isolated import (
@@ -42,18 +43,41 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     return built
 
 
+# What matplotlib writes into an inline chart: shapes and their styles, nothing active.
+SVG_TAGS = {
+    "svg", "g", "path", "defs", "clippath", "use", "rect", "style", "title", "desc", "line",
+    "polyline", "polygon", "circle", "ellipse", "text", "tspan", "lineargradient", "stop",
+    "metadata", "symbol", "mask", "pattern",
+}  # fmt: skip
+
+
 class Page(HTMLParser):
-    """The tags, attribute names and text of an HTML page."""
+    """The tags (outside inline SVG charts, and inside them), attribute names and text of
+    an HTML page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: set[str] = set()
+        self.svg_tags: set[str] = set()
         self.attributes: set[str] = set()
         self.text: list[str] = []
+        self._svg_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.add(tag)
+        if tag == "svg" or self._svg_depth:
+            self.svg_tags.add(tag)
+            self._svg_depth += 1
+        else:
+            self.tags.add(tag)
         self.attributes |= {name for name, _ in attrs}
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        (self.svg_tags if self._svg_depth else self.tags).add(tag)
+        self.attributes |= {name for name, _ in attrs}
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._svg_depth:
+            self._svg_depth -= 1
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
@@ -84,6 +108,7 @@ def test_html_is_escaped(hostile) -> None:
     template = (TEMPLATES / "report.html.j2").read_text(encoding="utf-8")
     template_tags = set(re.findall(r"<([a-z][a-z0-9]*)", template))
     assert page.tags <= template_tags, page.tags - template_tags
+    assert page.svg_tags <= SVG_TAGS, page.svg_tags - SVG_TAGS
     assert not {name for name in page.attributes if name.startswith("on")}
     for value in SHOWN:
         assert str(escape(value)) == value or value not in html, value
@@ -168,7 +193,8 @@ def test_a_data_folder_named_with_quotes_is_read(hostile) -> None:
     [row] = isolated.rows(
         hostile.database, "select raw_rows from main.data_quality where table_name = 'campaigns'"
     )
-    written = (hostile.data / "campaigns.csv").read_text(encoding="utf-8").count("\n") - 1
+    with open(hostile.data / "campaigns.csv", newline="", encoding="utf-8") as handle:
+        written = len(list(csv.reader(handle))) - 1  # a name holds newlines: records, not lines
     assert row["raw_rows"] == written
 
 
@@ -184,3 +210,17 @@ def test_spreadsheet_files_do_not_start_cells_with_a_formula(hostile) -> None:
                 for cell in record:
                     if cell[:1] in ("=", "+", "-", "@"):
                         assert re.fullmatch(r"[+-]?[0-9.]+(e[+-]?[0-9]+)?", cell), (path, cell)
+
+
+def test_calendar_events_are_not_injected(hostile) -> None:
+    """A campaign name holding a newline and calendar syntax stays inside its SUMMARY."""
+    path = hostile.out / "debrief.ics"
+    if not path.is_file():
+        pytest.skip("the report writes no calendar")
+    text = path.read_text(encoding="utf-8")
+    events = [c for c in icalendar.Calendar.from_ical(text).walk() if c.name == "VEVENT"]
+    assert 0 < len(events) <= 4  # a debrief and a follow-up per campaign at most
+    assert sum(line == "BEGIN:VEVENT" for line in text.splitlines()) == len(events)
+    summaries = [str(event["summary"]) for event in events]
+    assert "x" not in summaries and not any("\n" in summary for summary in summaries)
+    assert any('<script>alert("campaign")</script>' in summary for summary in summaries)
