@@ -17,7 +17,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Protocol
 
 import matplotlib
 from markupsafe import Markup, escape
@@ -55,10 +56,21 @@ _WINDOW = re.compile(r"^(?P<base>[a-z_]+?)_(?P<days>[0-9]+)d$")
 MAX_LABEL = 28
 
 
-def campaign_charts(campaign: Mapping[str, Any], text: Text = lambda s: s) -> dict[str, Markup]:
+def campaign_charts(
+    campaign: Mapping[str, Any], text: Text = lambda s: s, numbers: Numbers | None = None
+) -> dict[str, Markup]:
     """Chart name -> inline SVG for one entry of report["campaigns"]; a chart without data
     has no entry. Names, in page order: funnel, forecast, cpl_by_sku, cpl_by_segment,
-    ab_rates, nps_distribution."""
+    ab_rates, nps_distribution. `numbers` writes the figures as the report's language does
+    (English separators by default)."""
+    token = _numbers.set(numbers)
+    try:
+        return _draw(campaign, text)
+    finally:
+        _numbers.reset(token)
+
+
+def _draw(campaign: Mapping[str, Any], text: Text) -> dict[str, Markup]:
     campaign_id = str(campaign.get("campaign_id", ""))
     makers = {
         "funnel": _funnel,
@@ -123,16 +135,44 @@ def _name(value: Any) -> str:
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
+class Numbers(Protocol):
+    """How a chart writes its numbers: render.Formats of the report's language fits."""
+
+    def count(self, value: Any) -> str: ...
+    def number(self, value: Any, digits: int = 1) -> str: ...
+    def percent(self, value: Any) -> str: ...
+
+
+class _English:
+    def count(self, value: Any) -> str:
+        return f"{value:,.0f}"
+
+    def number(self, value: Any, digits: int = 1) -> str:
+        return f"{value:,.{digits}f}"
+
+    def percent(self, value: Any) -> str:
+        return f"{value * 100:.1f}%"
+
+
+_ENGLISH = _English()
+# the numbers of the charts being drawn, set by campaign_charts for the time it draws them
+_numbers: ContextVar[Numbers | None] = ContextVar("numbers", default=None)
+
+
+def _current() -> Numbers:
+    return _numbers.get() or _ENGLISH
+
+
 def _count(value: float) -> str:
-    return f"{value:,.0f}"
+    return _current().count(round(value))
 
 
 def _money(value: float) -> str:
-    return f"{value:,.2f}"
+    return _current().number(value, 2)
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
+    return _current().percent(value)
 
 
 def _longest(figures: Mapping[str, Any], base: str) -> tuple[str, int] | None:

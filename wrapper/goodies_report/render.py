@@ -280,8 +280,9 @@ def render(
         elif fmt == "html":
             template = html_environment(project_dir, lang).get_template("report.html.j2")
             catalog = translations(project_dir, lang)
+            numbers = Formats(lang)
             drawn = {
-                campaign["campaign_id"]: charts.campaign_charts(campaign, catalog.gettext)
+                campaign["campaign_id"]: charts.campaign_charts(campaign, catalog.gettext, numbers)
                 for campaign in report["campaigns"]
             }
             text = template.render(report=report, charts=drawn)

@@ -245,3 +245,13 @@ def test_the_report_carries_the_nps_distribution_for_its_chart(settings):
     assert "nps_distribution" in charts.campaign_charts(c1)
     assert "cpl_by_segment" not in charts.campaign_charts(c1)
     assert "nps_distribution" not in charts.campaign_charts(c2)
+
+
+def test_figures_are_written_as_the_report_s_language_writes_them():
+    from goodies_report.render import Formats
+
+    french = texts(charts.campaign_charts(CAMPAIGN, numbers=Formats("fr"))["funnel"])
+    assert "1\u202f200" in french and "1\u202f150" in french  # units shipped and delivered
+    assert "1,200" not in french
+    english = texts(charts.campaign_charts(CAMPAIGN)["funnel"])
+    assert "1,200" in english
