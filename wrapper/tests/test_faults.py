@@ -36,9 +36,11 @@ def report_files(out: Path) -> dict[str, object]:
     """The report's files, generated_at left out (the one value meant to change)."""
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     stamp = report.pop("generated_at")
+    shown = render.Formats().moment(stamp)  # as the pages print it: Dec 4, 2026, 1:05:00 AM UTC
     files: dict[str, object] = {"report.json": report}
     for name in ("report.html", "report.md"):
-        files[name] = (out / name).read_text(encoding="utf-8").replace(stamp, "<generated_at>")
+        text = (out / name).read_text(encoding="utf-8")
+        files[name] = text.replace(stamp, "<generated_at>").replace(shown, "<generated_at>")
     return files
 
 
