@@ -47,8 +47,8 @@
         {% endif %}
         {% set select_sql = found.sql or empty_raw_select(table) %}
         {% do replace_raw_view(
-            schema, table.name, select_sql, table.columns | map(attribute='name')
-            | list) %}
+            schema, table.name, select_sql,
+            table.columns | map(attribute='name') | list) %}
         {% do inventory.append(
             "('" ~ table.name ~ "', " ~ (table.is_required | string | lower)
             ~ ", " ~ (found.sql is not none | string | lower) ~ ", '"

@@ -2,9 +2,9 @@
     The groups each recipient counts in, per metrics.md's Breakdowns: its
     campaign; its segment and its variant (holdout recipients and a null
     variant are no group); and each SKU, channel, SKU-channel pair, SKU
-    positioning and SKU tier of which it received a delivered shipment. Every figure that counts
-    recipients, leads, conversions or responses is grouped through this
-    model, so that one definition serves every breakdown.
+    positioning and SKU tier of which it received a delivered shipment.
+    Every figure that counts recipients, leads, conversions or responses is
+    grouped through this model, so that one definition serves every breakdown.
     Grain: one row per recipient, dimension, member and member_channel.
 -#}
 

@@ -1,7 +1,7 @@
 {#-
     Insight candidates (metrics.md, Verdicts, insights and actions): the
-    findings of every analysis, one row each, with the figure, the baseline it is
-    compared to, its significance where it claims a difference, and its
+    findings of every analysis, one row each, with the figure, the baseline
+    it is compared to, its significance where it claims a difference, and its
     impact in the campaign's currency. The sentences that say them are
     written in the report's templates from these columns, so that the
     report can speak more than one language.
@@ -77,9 +77,7 @@ campaigns as (
         {{ safe_ratio(
             'kpis.revenue_' ~ long ~ 'd', 'kpis.conversions_' ~ long ~ 'd')
         }} as conversion_value,
-        {{ safe_ratio(
-            'kpis.total_cost',
-            'kpis.activation_rate * kpis.delivered_codes') }}
+        {{ safe_ratio('kpis.total_cost', 'counts.activated_codes') }}
             as activation_value,
         kpis.conversions_{{ long }}d as conversions,
         kpis.conversions_{{ short }}d as short_conversions,
@@ -95,6 +93,12 @@ campaigns as (
 
     inner join {{ ref('dim_campaigns') }} as dim
         on kpis.campaign_id = dim.campaign_id
+
+    -- the activated codes kpis_by_member counts behind activation_rate
+    inner join {{ ref('kpis_by_member') }} as counts
+        on
+            kpis.campaign_id = counts.campaign_id
+            and counts.dimension = 'campaign'
 
 ),
 
