@@ -70,6 +70,9 @@ FILE_FORMATS = ("csv", "parquet")
 MIN_RECIPIENTS = 100
 # Recipient ids are "R" and seven digits.
 MAX_RECIPIENTS = 9_999_999
+# Extra scans per scanned code in the event-heavy case: a hundred keeps ten million
+# recipients' events within what one machine writes in a few minutes.
+MAX_REPEAT_SCANS = 100
 
 SPRING = "CMP-2026-SPRING"
 AUTUMN = "CMP-2026-AUTUMN"
@@ -298,13 +301,18 @@ def generate(
     recipients: int = 5000,
     file_format: str = "csv",
     planted_effects: bool = True,
+    repeat_scans: int = 0,
 ) -> Generated:
     """Write the 13 raw tables of a two-campaign demo into `out_dir`.
 
     `recipients` is the total over both campaigns, holdout included. Files already in
     `out_dir` with the same names are overwritten. `planted_effects=False` draws the same
     data without the segment x SKU lift and the variant difference (see the module
-    docstring); the default writes the demo with every planted effect.
+    docstring); the default writes the demo with every planted effect. `repeat_scans` adds
+    that many scans on average to every scanned QR code, as a code printed on a daily-use
+    item keeps being scanned: the event-heavy case (55 gives about ten million code events
+    at a million recipients). Repeated scans never change a code's first activation, so
+    every figure but the event count stays what it is without them.
     """
     if isinstance(recipients, bool) or not isinstance(recipients, int):
         raise ValueError(f"recipients must be a whole number, got {recipients!r}")
@@ -321,6 +329,15 @@ def generate(
         raise ValueError(f"seed must be a whole number, got {seed!r}")
     if not isinstance(planted_effects, bool):
         raise ValueError(f"planted_effects must be True or False, got {planted_effects!r}")
+    if (
+        isinstance(repeat_scans, bool)
+        or not isinstance(repeat_scans, int)
+        or not 0 <= repeat_scans <= MAX_REPEAT_SCANS
+    ):
+        raise ValueError(
+            f"repeat_scans must be a whole number from 0 to {MAX_REPEAT_SCANS}, "
+            f"got {repeat_scans!r}"
+        )
 
     started = time.perf_counter()
     out = Path(out_dir)
@@ -332,7 +349,7 @@ def generate(
         con.execute("set preserve_insertion_order = true")
         _create_macros(con, seed)
         _load_reference_tables(con)
-        for statement in _generation_steps(recipients, planted_effects):
+        for statement in _generation_steps(recipients, planted_effects, repeat_scans):
             con.execute(statement)
         for statement in _output_steps():
             con.execute(statement)
@@ -496,10 +513,13 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _generation_steps(recipients: int, planted_effects: bool = True) -> list[str]:
+def _generation_steps(
+    recipients: int, planted_effects: bool = True, repeat_scans: int = 0
+) -> list[str]:
     """The SQL that draws every typed row, one table per step.
 
     Without `planted_effects`, the variant and power-bank lead factors are 1 for everyone.
+    `repeat_scans` is the mean number of extra scans of each scanned QR code.
     """
     n = int(recipients)
     if planted_effects:
@@ -1172,12 +1192,42 @@ def _generation_steps(recipients: int, planted_effects: bool = True) -> list[str
             where code_type = 'qr' and rnd(code, 'early') < 0.02
         ),
 
+        daily_use_scans as (
+            -- the event-heavy case: each scanned QR code is scanned again, between
+            -- 0 and 2 x repeat_scans times (repeat_scans on average), over the 120
+            -- days after its first scan; always after it, so it activates nothing
+            select
+                code,
+                'scan' as event_type,
+                add_days(event_at, 0.01 + 120 * rnd(code || '#' || n, 'daily_at'))
+                    as event_at,
+                3 + n as seq,
+
+            from (
+                select
+                    code,
+                    event_at,
+                    unnest(generate_series(
+                        1,
+                        cast(round(
+                            2 * {int(repeat_scans)} * rnd(code, 'daily_count')
+                        ) as bigint)
+                    )) as n,
+
+                from first_events
+
+                where event_type = 'scan'
+            )
+        ),
+
         all_events as (
             select * from first_events
             union all
             select * from repeat_scans
             union all
             select * from early_scans
+            union all
+            select * from daily_use_scans
         ),
 
         exported as (

@@ -19,10 +19,12 @@ from contract_rules import (
     CHANNELS,
     DATE,
     LISTED,
+    kept_typed_rows,
     parse_timestamp,
     read_raw,
     reference_staging,
 )
+from independent_metrics import campaign_kpis
 
 from goodies_report.generate import COLUMNS, PLANTED_EFFECTS, TABLES, generate
 
@@ -435,6 +437,49 @@ def test_files_are_replaced(tmp_path):
     assert (tmp_path / "leads.csv").read_text(encoding="utf-8").startswith("lead_id,")
 
 
+def test_repeated_scans_add_events_and_change_no_figure(tmp_path):
+    # The event-heavy case: every scanned QR code is scanned again, repeat_scans times on
+    # average, always after its first scan. Only code_events changes, and only by added
+    # rows; every headline figure (computed by the independent implementation) stays.
+    plain = generate(tmp_path / "plain", seed=5, recipients=600)
+    heavy = generate(tmp_path / "heavy", seed=5, recipients=600, repeat_scans=4)
+    for table in TABLES:
+        if table != "code_events":
+            name = f"{table}.csv"
+            assert (plain.out_dir / name).read_bytes() == (heavy.out_dir / name).read_bytes()
+
+    plain_events = read_raw(plain.out_dir)["code_events"]
+    heavy_events = read_raw(heavy.out_dir)["code_events"]
+
+    def signatures(rows):
+        # the export writes a timestamp in one of the contract's forms, picked by row
+        # and exact to the minute, so the same event may be written another way once
+        # events are added
+        return {
+            (r["code"], r["event_type"], parse_timestamp(r["event_at"]).replace(second=0))
+            for r in rows
+            if parse_timestamp(r["event_at"])
+        }
+
+    added = signatures(heavy_events) - signatures(plain_events)
+    assert signatures(plain_events) <= signatures(heavy_events)  # nothing lost
+    first_scan = {}
+    for row in plain_events:
+        at = parse_timestamp(row["event_at"])
+        if row["event_type"] == "scan" and at:
+            first_scan[row["code"]] = min(at, first_scan.get(row["code"], at))
+    per_code = Counter()
+    for code, kind, at in added:
+        assert kind == "scan" and at >= first_scan[code].replace(second=0)
+        per_code[code] += 1
+    assert max(per_code.values()) <= 8  # 0 to 2 x repeat_scans more scans per code
+    assert sum(per_code.values()) > len(first_scan)
+
+    expected = campaign_kpis(*kept_typed_rows(plain.out_dir), date(2026, 12, 1))
+    got = campaign_kpis(*kept_typed_rows(heavy.out_dir), date(2026, 12, 1))
+    assert got == expected
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -442,6 +487,8 @@ def test_files_are_replaced(tmp_path):
         ({"recipients": "500"}, "whole number"),
         ({"file_format": "xlsx"}, "csv, parquet"),
         ({"seed": 1.5}, "whole number"),
+        ({"repeat_scans": 101}, "from 0 to 100"),
+        ({"repeat_scans": -1}, "from 0 to 100"),
     ],
 )
 def test_bad_arguments_are_refused(tmp_path, arguments, message):
