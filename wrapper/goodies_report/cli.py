@@ -188,6 +188,13 @@ Exit codes:
     help="Do not run dbt: render from the marts already in the warehouse.",
 )
 @click.option(
+    "--unit-tests",
+    is_flag=True,
+    **from_env("GOODIES_UNIT_TESTS"),
+    help="Run dbt's unit tests too: hand-computed cases of every definition, which do not "
+    "depend on the data (CI runs them; a report build leaves them out).",
+)
+@click.option(
     "--quiet",
     "-q",
     is_flag=True,
@@ -209,6 +216,7 @@ def cli(
     lang: str,
     out: Path,
     skip_build: bool,
+    unit_tests: bool,
     quiet: bool,
 ) -> None:
     """Build the campaign marts with dbt, then write the post-mortem report.
@@ -245,7 +253,7 @@ def cli(
     else:
         dbt_vars.update(raw_mode="warehouse", raw_schema=raw_schema or "raw")
     duckdb_path = build.default_duckdb_path(project_dir) if known[target] == "duckdb" else None
-    settings = build.Settings(project_dir, target, duckdb_path, dbt_vars)
+    settings = build.Settings(project_dir, target, duckdb_path, dbt_vars, unit_tests=unit_tests)
 
     # One build of a warehouse at a time; renders from it (--skip-build) may share it.
     with build.build_lock(settings, exclusive=not skip_build):

@@ -1,11 +1,12 @@
 """The dbt project built end to end on hand-made folders, with figures computed by hand.
 
-Each build runs `dbt build` in-process (models, data tests and unit tests) into a DuckDB file
-of its own, then the marts are read back read-only.
+Each build runs `dbt build` in-process (models and data tests, and the unit tests in the tiny
+folder's build) into a DuckDB file of its own, then the marts are read back read-only.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -25,10 +26,14 @@ CONTRACT_TABLES = [
 ]  # fmt: skip
 
 
-def build(data_dir: Path, database: Path, **extra_vars: str):
+def build(data_dir: Path, database: Path, unit_tests: bool = False, **extra_vars: str):
     vars_ = {"raw_mode": "files", "raw_data_dir": str(data_dir), "as_of": AS_OF, **extra_vars}
     settings = Settings(
-        project_dir=PROJECT_DIR, target="duckdb", duckdb_path=database, dbt_vars=vars_
+        project_dir=PROJECT_DIR,
+        target="duckdb",
+        duckdb_path=database,
+        dbt_vars=vars_,
+        unit_tests=unit_tests,
     )
     return run_build(settings)
 
@@ -49,10 +54,36 @@ def by_key(records: list[dict], key: str) -> dict:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
+    # The one build of the suite that runs dbt's unit tests too (report builds leave them
+    # out); what they gave is kept beside the database for the test below.
     database = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    result = build(FIXTURES / "tiny", database)
+    result = build(FIXTURES / "tiny", database, unit_tests=True)
     assert result.success, result.describe_failure()
+    target = PROJECT_DIR / "target" / "duckdb"
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    run = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    unit_tests = {
+        "defined": sorted(manifest["unit_tests"]),
+        "statuses": {
+            r["unique_id"]: r["status"]
+            for r in run["results"]
+            if r["unique_id"].startswith("unit_test.")
+        },
+    }
+    database.with_name("unit_tests.json").write_text(json.dumps(unit_tests), encoding="utf-8")
     return database
+
+
+def test_every_unit_test_of_the_project_ran_and_passed(tiny):
+    unit_tests = json.loads(tiny.with_name("unit_tests.json").read_text(encoding="utf-8"))
+    assert len(unit_tests["defined"]) >= 40  # every definition of metrics.md has its own
+    assert sorted(unit_tests["statuses"]) == unit_tests["defined"]
+    assert set(unit_tests["statuses"].values()) == {"pass"}
+
+
+def test_a_report_build_leaves_the_unit_tests_out(breaches):
+    kinds = set(json.loads(breaches.with_name("node_kinds.json").read_text(encoding="utf-8")))
+    assert "unit_test" not in kinds and {"model", "test"} <= kinds
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +91,11 @@ def breaches(tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("breaches") / "breaches.duckdb"
     result = build(FIXTURES / "breaches", database)
     assert result.success, result.describe_failure()
+    run = json.loads(
+        (PROJECT_DIR / "target" / "duckdb" / "run_results.json").read_text(encoding="utf-8")
+    )
+    kinds = sorted({r["unique_id"].split(".")[0] for r in run["results"]})
+    database.with_name("node_kinds.json").write_text(json.dumps(kinds), encoding="utf-8")
     return database
 
 
