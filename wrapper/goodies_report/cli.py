@@ -8,6 +8,7 @@ option, exit 1 for a failed build or an unreadable warehouse.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -279,10 +280,13 @@ def cli(
             validated = result.validated
             as_of_asked = as_of
 
+        render_started = time.monotonic()
         model = report.build_report(
             settings, validated=validated, as_of=as_of_asked, campaign_ids=campaigns
         )
         written = render.write_reports(model, formats or ("html", "json"), out, project_dir, lang)
+        render_seconds = time.monotonic() - render_started
+    echo(f"Rendered the report in {render_seconds:.2f} s.")
     for path in written:
         echo(f"Wrote {path}")
     click.echo(str(out.resolve()))

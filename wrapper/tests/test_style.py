@@ -31,9 +31,9 @@ def tool(name: str) -> str:
 
 
 def test_python_passes_ruff_lint_and_format():
-    lint = run([tool("ruff"), "check", "wrapper", "benchmarks"])
+    lint = run([tool("ruff"), "check", "wrapper", "bench"])
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = run([tool("ruff"), "format", "--check", "wrapper", "benchmarks"])
+    fmt = run([tool("ruff"), "format", "--check", "wrapper", "bench"])
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 

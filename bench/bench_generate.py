@@ -1,6 +1,6 @@
 """Benchmark of the demo generator: 1,000,000 recipients into a temporary folder.
 
-Run with `python benchmarks/bench_generate.py [recipients]`; prints the wall time and the
+Run with `python bench/bench_generate.py [recipients]`; prints the wall time and the
 rows written per table. Benchmarks print figures; tests never time anything.
 """
 
