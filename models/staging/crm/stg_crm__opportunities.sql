@@ -4,8 +4,17 @@
     Grain: one row per distinct raw row (exact duplicates merged, their
     copies counted in merged_copies). Values typed; `breach_reason` holds the
     first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    it passes. Incremental: a re-run stages only what the rows appended to
+    the export touch (macros/raw/incremental_rows.sql).
 -#}
+
+{{ config(
+    materialized='incremental',
+    unique_key='row_hash',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_departed_rows('opportunities', source('crm', 'opportunities')) }}"
+) }}
 
 with
 
@@ -17,7 +26,7 @@ source as (
 
 merged as (
 
-    {{ merge_exact_duplicates('source', 'opportunities') }}
+    {{ merge_exact_duplicates_incrementally('source', 'opportunities') }}
 
 ),
 
@@ -49,6 +58,7 @@ typed as (
         {{ to_timestamp_utc('closed_at') }} as closed_at,
 
         -- row checks
+        row_hash,
         opportunity_id as row_key,
         merged_copies,
         breach
@@ -82,6 +92,7 @@ final as (
         amount,
         created_at,
         closed_at,
+        row_hash,
         row_key,
         merged_copies,
         {{ breach_reason('first_breach') }} as breach_reason,

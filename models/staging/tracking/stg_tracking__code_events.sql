@@ -4,8 +4,17 @@
     Grain: one row per distinct raw row (exact duplicates merged, their
     copies counted in merged_copies). Values typed; `breach_reason` holds the
     first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    it passes. Incremental: a re-run stages only what the rows appended to
+    the export touch (macros/raw/incremental_rows.sql).
 -#}
+
+{{ config(
+    materialized='incremental',
+    unique_key='row_hash',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_departed_rows('code_events', source('tracking', 'code_events')) }}"
+) }}
 
 with
 
@@ -17,7 +26,7 @@ source as (
 
 merged as (
 
-    {{ merge_exact_duplicates('source', 'code_events') }}
+    {{ merge_exact_duplicates_incrementally('source', 'code_events') }}
 
 ),
 
@@ -45,6 +54,7 @@ final as (
         {{ to_timestamp_utc('event_at') }} as event_at,
 
         -- row checks
+        row_hash,
         event_id as row_key,
         merged_copies,
         {{ breach_reason('breach') }} as breach_reason,
