@@ -42,7 +42,8 @@
     which Spark names string and double.
 -#}
 {% macro spark__cast(field, type) -%}
-    {%- set spark_names = {'varchar': 'string', 'double precision': 'double'} -%}
+    {%- set spark_names = {
+        'varchar': 'string', 'double precision': 'double'} -%}
     cast({{ field }} as {{ spark_names.get(type | trim | lower, type) }})
 {%- endmacro %}
 

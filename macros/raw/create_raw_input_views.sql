@@ -305,9 +305,10 @@
     {% set tables = {} %}
     {% if schema not in schemas %}{{ return(tables) }}{% endif %}
     {% set found = run_query('show tables in ' ~ schema) %}
-    {% set contract_names = contract_tables() | map(attribute='name') | list %}
-    {% for row in found.rows
-        if not row['isTemporary'] and row['tableName'] | lower in contract_names %}
+    {% set contract_names = contract_tables()
+        | map(attribute='name') | list %}
+    {% for row in found.rows if not row['isTemporary']
+        and row['tableName'] | lower in contract_names %}
         {% set columns = tables.setdefault(row['tableName'] | lower, {}) %}
         {% set described = namespace(done=false) %}
         {% for column in run_query(

@@ -320,7 +320,8 @@ no_rule as (
         sku,
         'no rule applies: '
         || {{ dbt.listagg(
-            "figure_label || ' ' || figure_text || ' against ' || campaign_text",
+            "figure_label || ' ' || figure_text || ' against '"
+            ~ " || campaign_text",
             "', '",
             'order by metric_order'
         ) }}
