@@ -33,14 +33,38 @@
             ~ '[0-9]{3}[ .-][0-9]{4}',
     ] -%}
     {%- set sql = namespace(
-        text='regexp_replace(' ~ expr ~ ", '" ~ email ~ "', '[email]', 'g')"
+        text=regexp_replace_all(expr, email, '[email]')
     ) -%}
     {%- for phone in phones -%}
         {%- for attempt in [1, 2] -%}
-            {%- set sql.text = 'regexp_replace(' ~ sql.text
-                ~ ", '(^|[^0-9])" ~ phone ~ "([^0-9]|$)'"
-                ~ ", '\\1[phone]\\2', 'g')" -%}
+            {%- set sql.text = regexp_replace_all(
+                sql.text, '(^|[^0-9])' ~ phone ~ '([^0-9]|$)',
+                '\\1[phone]\\2') -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ sql.text }}
+{%- endmacro %}
+
+
+{#-
+    Every match of `pattern` in `expr` replaced by `replacement`, where \1 to
+    \9 stand for the pattern's groups. Neither text may hold a quote.
+-#}
+{% macro regexp_replace_all(expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'goodies')(
+        expr, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{#- Spark replaces every match and writes a group as $1. -#}
+{% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
+    {%- set text = namespace(value=replacement) -%}
+    {%- for group in range(1, 10) -%}
+        {%- set text.value = text.value | replace(
+            '\\' ~ group, '$' ~ group) -%}
+    {%- endfor -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ text.value }}')
 {%- endmacro %}

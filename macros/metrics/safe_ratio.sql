@@ -14,6 +14,10 @@
     double
 {%- endmacro %}
 
+{% macro spark__double_type() -%}
+    double
+{%- endmacro %}
+
 
 {#-
     numerator / denominator as a double, null when the denominator is zero or

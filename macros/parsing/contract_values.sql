@@ -22,6 +22,60 @@
     regexp_matches({{ expr }}, '{{ pattern }}')
 {%- endmacro %}
 
+{#- Java regular expressions; the patterns hold no backslash, which Spark's
+    string literals would take as an escape. -#}
+{% macro spark__regex_matches(expr, pattern) -%}
+    ({{ expr }} rlike '{{ pattern }}')
+{%- endmacro %}
+
+
+{#- expr without the leading characters that belong to `characters`. -#}
+{% macro ltrim_characters(expr, characters) -%}
+    {{ return(adapter.dispatch('ltrim_characters', 'goodies')(
+        expr, characters)) }}
+{%- endmacro %}
+
+{% macro default__ltrim_characters(expr, characters) -%}
+    ltrim({{ expr }}, '{{ characters }}')
+{%- endmacro %}
+
+{#- Spark's two-argument ltrim takes the characters first. -#}
+{% macro spark__ltrim_characters(expr, characters) -%}
+    trim(leading '{{ characters }}' from {{ expr }})
+{%- endmacro %}
+
+{#- expr without the trailing characters that belong to `characters`. -#}
+{% macro rtrim_characters(expr, characters) -%}
+    {{ return(adapter.dispatch('rtrim_characters', 'goodies')(
+        expr, characters)) }}
+{%- endmacro %}
+
+{% macro default__rtrim_characters(expr, characters) -%}
+    rtrim({{ expr }}, '{{ characters }}')
+{%- endmacro %}
+
+{% macro spark__rtrim_characters(expr, characters) -%}
+    trim(trailing '{{ characters }}' from {{ expr }})
+{%- endmacro %}
+
+
+{#-
+    A text expression to sort by, compared byte by byte whatever the
+    database's collation (PostgreSQL's may follow a language).
+-#}
+{% macro in_byte_order(expr) -%}
+    {{ return(adapter.dispatch('in_byte_order', 'goodies')(expr)) }}
+{%- endmacro %}
+
+{% macro default__in_byte_order(expr) -%}
+    {{ expr }} collate "C"
+{%- endmacro %}
+
+{#- Spark compares strings by their UTF-8 bytes unless told otherwise. -#}
+{% macro spark__in_byte_order(expr) -%}
+    {{ expr }}
+{%- endmacro %}
+
 
 {# Money and amounts: 28 integer digits and 10 decimals. #}
 {% macro decimal_type() -%}
@@ -30,13 +84,14 @@
 
 
 {% macro is_valid_integer(expr) -%}
+    {%- set digits = ltrim_characters(ltrim_characters(expr, '+-'), '0') -%}
     case
         when not {{ regex_matches(expr, '^[+-]?[0-9]+$') }} then false
-        when length(ltrim(ltrim({{ expr }}, '+-'), '0')) < 19 then true
-        when length(ltrim(ltrim({{ expr }}, '+-'), '0')) > 19 then false
+        when length({{ digits }}) < 19 then true
+        when length({{ digits }}) > 19 then false
         when {{ expr }} like '-%'
-            then ltrim(ltrim({{ expr }}, '+-'), '0') <= '9223372036854775808'
-        else ltrim(ltrim({{ expr }}, '+-'), '0') <= '9223372036854775807'
+            then {{ digits }} <= '9223372036854775808'
+        else {{ digits }} <= '9223372036854775807'
     end
 {%- endmacro %}
 

@@ -107,6 +107,13 @@
         ~ ' as ' ~ select_sql) %}
 {% endmacro %}
 
+{#- Spark replaces a view whatever its columns were. -#}
+{% macro spark__replace_raw_view(schema, name, select_sql, column_names) %}
+    {% do run_query(
+        'create or replace view ' ~ schema ~ '.' ~ name
+        ~ ' as ' ~ select_sql) %}
+{% endmacro %}
+
 
 {% macro empty_raw_select(table) %}
     {% set columns = [] %}
@@ -265,7 +272,11 @@
     hook and so rolls back the views created after it.
 -#}
 {% macro raw_warehouse_columns() %}
-    {% set database = var('raw_database') or target.database %}
+    {{ return(adapter.dispatch('raw_warehouse_columns', 'goodies')()) }}
+{% endmacro %}
+
+{% macro default__raw_warehouse_columns() %}
+    {% set database = var('raw_database') or target.database or none %}
     {% set found = run_query(
         "select lower(table_name), column_name"
         ~ " from information_schema.columns"
@@ -282,9 +293,41 @@
     {{ return(tables) }}
 {% endmacro %}
 
+{#-
+    Spark's session catalog has no information_schema: the contract's tables
+    are looked for among the raw schema's tables, and their columns read
+    with describe (no partition columns: the loader writes none).
+-#}
+{% macro spark__raw_warehouse_columns() %}
+    {% set schema = var('raw_schema') | lower %}
+    {% set schemas = run_query('show schemas').columns[0].values()
+        | map('lower') | list %}
+    {% set tables = {} %}
+    {% if schema not in schemas %}{{ return(tables) }}{% endif %}
+    {% set found = run_query('show tables in ' ~ schema) %}
+    {% set contract_names = contract_tables()
+        | map(attribute='name') | list %}
+    {% for row in found.rows if not row['isTemporary']
+        and row['tableName'] | lower in contract_names %}
+        {% set columns = tables.setdefault(row['tableName'] | lower, {}) %}
+        {% set described = namespace(done=false) %}
+        {% for column in run_query(
+            'describe ' ~ schema ~ '.' ~ row['tableName']).rows %}
+            {#- the columns end where describe's sections begin -#}
+            {% if not column[0] or column[0].startswith('#') %}
+                {% set described.done = true %}
+            {% endif %}
+            {% if not described.done %}
+                {% do columns.setdefault(column[0] | lower, column[0]) %}
+            {% endif %}
+        {% endfor %}
+    {% endfor %}
+    {{ return(tables) }}
+{% endmacro %}
+
 
 {% macro raw_warehouse_select(table, raw_columns) %}
-    {% set database = var('raw_database') or target.database %}
+    {% set database = var('raw_database') or target.database or none %}
     {% set location = var('raw_schema') ~ '.' ~ table.name %}
     {% if table.name not in raw_columns %}
         {% if table.is_required %}

@@ -79,3 +79,15 @@
             || lower(trim({{ expr }})))
     end
 {%- endmacro %}
+
+{#- sha2 hashes the text's UTF-8 bytes and writes lower-case hex, as the
+    others do. A backslash of the key is doubled: Spark's string literals
+    read it as an escape. -#}
+{% macro spark__hash_email(expr) -%}
+    case when nullif(trim({{ expr }}), '') is not null then
+        sha2(
+            '{{ var("email_hash_key") | replace("\\", "\\\\")
+                | replace("'", "\\'") }}'
+            || lower(trim({{ expr }})), 256)
+    end
+{%- endmacro %}

@@ -21,6 +21,8 @@ from typing import Any
 
 REQUIRED_TABLES = ("campaigns", "skus", "recipients", "shipments")
 DUCKDB_PATH_VAR = "GOODIES_DUCKDB_PATH"
+# The folder of the spark target's catalog and tables (profiles.yml).
+SPARK_DIR_VAR = "GOODIES_SPARK_DIR"
 PROJECT_DIR_VAR = "GOODIES_PROJECT_DIR"
 PROFILE_NAME = "goodies"
 
@@ -58,6 +60,8 @@ class Settings:
     # the data, so CI runs them (README) and a report build leaves them out, which saves a
     # tenth of the build whatever its size.
     unit_tests: bool = False
+    # Set for a target of dbt-spark's session method: where its catalog and tables live.
+    spark_dir: Path | None = None
 
     @property
     def profiles_dir(self) -> Path:
@@ -130,6 +134,14 @@ def default_duckdb_path(project_dir: Path) -> Path:
     return project_dir / "warehouse" / "goodies.duckdb"
 
 
+def default_spark_dir(project_dir: Path) -> Path:
+    """GOODIES_SPARK_DIR made absolute, else <project>/warehouse/spark."""
+    env = os.environ.get(SPARK_DIR_VAR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return project_dir / "warehouse" / "spark"
+
+
 def check_data_dir(data_dir: Path) -> None:
     """Fail with the name of what is missing: the folder, or a required table's file."""
     if not data_dir.is_dir():
@@ -142,20 +154,27 @@ def check_data_dir(data_dir: Path) -> None:
 
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
-    """GOODIES_DUCKDB_PATH set to the settings' absolute path while dbt runs."""
-    if settings.duckdb_path is None:
-        yield
-        return
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    before = os.environ.get(DUCKDB_PATH_VAR)
-    os.environ[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
+    """GOODIES_DUCKDB_PATH (or GOODIES_SPARK_DIR) set to the settings' absolute path while
+    dbt runs; for Spark, SPARK_LOCAL_IP too unless set, so that a session in local mode
+    listens on the loopback address rather than on the machine's outside one."""
+    values = {}
+    if settings.duckdb_path is not None:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        values[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
+    if settings.spark_dir is not None:
+        settings.spark_dir.mkdir(parents=True, exist_ok=True)
+        values[SPARK_DIR_VAR] = str(settings.spark_dir)
+        values["SPARK_LOCAL_IP"] = os.environ.get("SPARK_LOCAL_IP", "127.0.0.1")
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(DUCKDB_PATH_VAR, None)
-        else:
-            os.environ[DUCKDB_PATH_VAR] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager

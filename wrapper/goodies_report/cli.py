@@ -254,7 +254,10 @@ def cli(
     else:
         dbt_vars.update(raw_mode="warehouse", raw_schema=raw_schema or "raw")
     duckdb_path = build.default_duckdb_path(project_dir) if known[target] == "duckdb" else None
-    settings = build.Settings(project_dir, target, duckdb_path, dbt_vars, unit_tests=unit_tests)
+    spark_dir = build.default_spark_dir(project_dir) if known[target] == "spark" else None
+    settings = build.Settings(
+        project_dir, target, duckdb_path, dbt_vars, unit_tests=unit_tests, spark_dir=spark_dir
+    )
 
     # One build of a warehouse at a time; renders from it (--skip-build) may share it.
     with build.build_lock(settings, exclusive=not skip_build):
@@ -366,8 +369,9 @@ def generate_command(
     default="postgres",
     show_default=True,
     metavar="NAME",
-    help="A postgres output of profiles.yml; the connection comes from the GOODIES_PG_* "
-    "variables it reads.",
+    help="A postgres output of profiles.yml (the connection comes from the GOODIES_PG_* "
+    "variables it reads) or the spark one (a Spark session in this process, its tables in "
+    "GOODIES_SPARK_DIR).",
 )
 @click.option(
     "--data-dir",
@@ -392,18 +396,30 @@ def load_command(target: str, data_dir: Path, raw_schema: str, quiet: bool) -> N
     \b
     Example:
       goodies-report load --target postgres --data-dir exports/ --raw-schema raw
+      goodies-report load --target spark --data-dir exports/ --raw-schema raw
     """
     from goodies_report import load
 
-    adapter = build.targets(build.find_project_dir()).get(target)
-    if adapter != "postgres":
+    project_dir = build.find_project_dir()
+    adapter = build.targets(project_dir).get(target)
+    if adapter not in ("postgres", "spark"):
         found = f"is {adapter}" if adapter else "is not in profiles.yml"
-        raise InputProblem(f"target {target!r} {found}; load writes to a postgres target")
+        raise InputProblem(f"target {target!r} {found}; load writes to a postgres or spark target")
     if not load.SCHEMA_NAME.fullmatch(raw_schema):
         raise InputProblem(f"--raw-schema {raw_schema!r}: use letters, digits and underscores")
     echo = _status(quiet)
     echo(f"Loading {data_dir} into schema {raw_schema} ({target}) ...")
-    result = load.load_files(data_dir.expanduser().resolve(), raw_schema, progress=echo)
+    data_dir = data_dir.expanduser().resolve()
+    if adapter == "postgres":
+        result = load.load_files(data_dir, raw_schema, progress=echo)
+    else:
+        from goodies_report import spark
+
+        spark_dir = build.default_spark_dir(project_dir)
+        settings = build.Settings(project_dir, target, spark_dir=spark_dir)
+        with build.dbt_environment(settings):
+            conf = spark.session_settings(project_dir, target)
+            result = spark.load_files(data_dir, raw_schema, conf, progress=echo)
     for table in result.dropped:
         echo(f"  {table:<20} dropped (no file)")
     echo(f"Loaded {sum(result.rows.values()):,} rows in {result.seconds:.1f} s.")

@@ -125,11 +125,19 @@ def _duckdb_ident(name: str) -> str:
 
 
 def to_text_csv(path: Path, out: Path) -> list[str]:
-    """Write `path` to `out` as a header-less CSV of text values; return its column names.
+    """Write `path` to `out` as a header-less CSV of text values; return its column names."""
+    return to_text_file(path, out, file_format="csv")
+
+
+def to_text_file(path: Path, out: Path, *, file_format: str) -> list[str]:
+    """Write `path` to `out` as text values, a header-less CSV or a Parquet file whose
+    columns are named after the header; return the column names.
 
     The reader's options are those of the raw-input views in files mode
     (macros/raw/create_raw_input_views.sql), CSV columns read by position.
     """
+    if file_format not in ("csv", "parquet"):
+        raise ValueError(f"file_format is csv or parquet, not {file_format!r}")
     import duckdb
 
     con = duckdb.connect()
@@ -149,12 +157,11 @@ def to_text_csv(path: Path, out: Path) -> list[str]:
             )
         kept = kept_columns(names)
         columns = ", ".join(
-            f"cast({_duckdb_ident(read_as[position - 1])} as varchar)" for position, _ in kept
+            f"cast({_duckdb_ident(read_as[position - 1])} as varchar) as {_duckdb_ident(name)}"
+            for position, name in kept
         )
-        con.execute(
-            f"copy (select {columns} from {reader}) to {_sql_text(str(out))} "
-            "(format csv, header false)"
-        )
+        options = "format csv, header false" if file_format == "csv" else "format parquet"
+        con.execute(f"copy (select {columns} from {reader}) to {_sql_text(str(out))} ({options})")
     except duckdb.Error as exc:
         raise InputError(f"cannot read {path}: {_csv_message(exc)}") from None
     finally:

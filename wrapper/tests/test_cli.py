@@ -87,9 +87,10 @@ def test_bad_format(fake_project: Path) -> None:
 
 def test_bad_target(fake_project: Path) -> None:
     assert_error(
-        run("--demo", "--target", "spark"),
+        run("--demo", "--target", "snowflake"),
         2,
-        "unknown target 'spark'; targets in profiles.yml: duckdb, postgres",
+        "unknown target 'snowflake'; targets in profiles.yml: duckdb, postgres, spark, "
+        "spark_cluster",
     )
 
 

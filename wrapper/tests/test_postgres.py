@@ -9,7 +9,6 @@ own dbt target folder and DuckDB file.
 from __future__ import annotations
 
 import json
-import math
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import duckdb
 import psycopg2
 import pytest
 from click.testing import CliRunner
+from report_compare import compare, figures_are_equal
 
 from goodies_report import build
 from goodies_report.cli import cli
@@ -28,9 +28,6 @@ from goodies_report.load import CONTRACT_TABLES, PG_ENV, load_files, pg_connecti
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = "2026-12-01"
-# Keys whose value depends on the run, not on the data.
-RUN_KEYS = {"generated_at"}
-REL_TOL = 1e-9
 
 
 def _connect():
@@ -259,7 +256,7 @@ def test_load_command_refuses_a_duckdb_target_and_a_bad_schema(tmp_path: Path):
     bad_target = runner.invoke(cli, ["load", "--target", "duckdb", "--data-dir", str(tmp_path)])
     assert bad_target.exit_code == 2
     assert bad_target.stderr == (
-        "Error: target 'duckdb' is duckdb; load writes to a postgres target\n"
+        "Error: target 'duckdb' is duckdb; load writes to a postgres or spark target\n"
     )
     bad_schema = runner.invoke(
         cli, ["load", "--data-dir", str(tmp_path / "raw"), "--raw-schema", "raw; drop"]
@@ -270,36 +267,6 @@ def test_load_command_refuses_a_duckdb_target_and_a_bad_schema(tmp_path: Path):
 
 # ---------------------------------------------------------------------------------------
 # The same report on both engines
-
-
-def compare(duck: Any, pg: Any, path: str = "$") -> tuple[int, list[str]]:
-    """Walk two report.json values; return the figures compared and every difference."""
-    if isinstance(duck, dict) and isinstance(pg, dict):
-        keys = (set(duck) | set(pg)) - RUN_KEYS
-        compared, problems = 0, []
-        for key in sorted(keys):
-            if key not in duck or key not in pg:
-                problems.append(f"{path}.{key}: only on {'duckdb' if key in duck else 'pg'}")
-                continue
-            n, found = compare(duck[key], pg[key], f"{path}.{key}")
-            compared, problems = compared + n, problems + found
-        return compared, problems
-    if isinstance(duck, list) and isinstance(pg, list):
-        if len(duck) != len(pg):
-            return 0, [f"{path}: {len(duck)} items on duckdb, {len(pg)} on postgres"]
-        compared, problems = 0, []
-        for i, (a, b) in enumerate(zip(duck, pg, strict=True)):
-            n, found = compare(a, b, f"{path}[{i}]")
-            compared, problems = compared + n, problems + found
-        return compared, problems
-    numbers = (int, float)
-    if isinstance(duck, numbers) and isinstance(pg, numbers) and not isinstance(duck, bool):
-        if isinstance(pg, bool) or not math.isclose(duck, pg, rel_tol=REL_TOL, abs_tol=0.0):
-            return 1, [f"{path}: {duck!r} on duckdb, {pg!r} on postgres"]
-        return 1, []
-    if duck != pg or type(duck) is not type(pg):
-        return 0, [f"{path}: {duck!r} on duckdb, {pg!r} on postgres"]
-    return 0, []
 
 
 def test_compare_finds_a_moved_null_and_a_figure_off_by_more_than_1e_9():
@@ -356,22 +323,6 @@ def report_on_both(data_dir: Path, schema: str, out: Path, monkeypatch) -> tuple
     )  # fmt: skip
     assert pg_md == duck_md
     return duck, pg
-
-
-def count_nulls(value: Any) -> int:
-    if isinstance(value, dict):
-        return sum(count_nulls(v) for k, v in value.items() if k not in RUN_KEYS)
-    if isinstance(value, list):
-        return sum(count_nulls(v) for v in value)
-    return value is None
-
-
-def figures_are_equal(duck: dict, pg: dict) -> int:
-    assert duck["validated"] is True and pg["validated"] is True
-    compared, problems = compare(duck, pg)
-    assert problems == [], f"{len(problems)} differences:\n" + "\n".join(problems[:40])
-    print(f"{compared} figures equal, {count_nulls(duck)} nulls in the same places")
-    return compared
 
 
 def test_demo_report_is_the_same_on_postgres(pg, schema, isolated: Path, monkeypatch):

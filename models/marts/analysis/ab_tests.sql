@@ -107,7 +107,7 @@ variants as (
         variant,
         row_number() over (
             partition by campaign_id
-            order by variant collate "C"  -- noqa: RF06
+            order by {{ in_byte_order('variant') }}
         ) as variant_order,
         count(*) over (partition by campaign_id) as variant_count
 

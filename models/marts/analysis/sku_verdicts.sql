@@ -219,19 +219,12 @@ phrased as (
         || ' (' || replace(comparison, '_', ' ') || ' '
         || case
             when campaign_multiple is not null
-                then rtrim(
-                    rtrim(
-                        cast(
-                            round(
-                                cast(campaign_multiple as {{ decimal_type() }}),
-                                2
-                            ) as {{ dbt.type_string() }}
-                        ),
-                        '0'
-                    ),
-                    '.'
-                )
-                || ' x the campaign''s'
+                then
+                    {{ rtrim_characters(rtrim_characters(
+                        'cast(round(cast(campaign_multiple as '
+                        ~ decimal_type() ~ '), 2) as ' ~ dbt.type_string()
+                        ~ ')', '0'), '.') }}
+                    || ' x the campaign''s'
             else ''
         end
         || case
@@ -262,7 +255,8 @@ rules as (
         min(priority) as priority,
         count(*) filter (where not holds) = 0 as holds,
         replace(rule, '_', ' ') || ': '
-        || string_agg(phrase, ', ' order by metric_order) as because
+        || {{ dbt.listagg('phrase', "', '", 'order by metric_order') }}
+            as because
 
     from phrased
 
@@ -302,9 +296,9 @@ decided as (
         first_rule.sku,
         first_rule.verdict,
         first_rule.rule,
-        string_agg(
-            ranked.because, '; ' order by ranked.priority, ranked.rule
-        ) as because
+        {{ dbt.listagg(
+            'ranked.because', "'; '", 'order by ranked.priority, ranked.rule'
+        ) }} as because
 
     from first_rule
 
@@ -325,10 +319,12 @@ no_rule as (
         campaign_id,
         sku,
         'no rule applies: '
-        || string_agg(
-            figure_label || ' ' || figure_text || ' against ' || campaign_text,
-            ', ' order by metric_order
-        )
+        || {{ dbt.listagg(
+            "figure_label || ' ' || figure_text || ' against '"
+            ~ " || campaign_text",
+            "', '",
+            'order by metric_order'
+        ) }}
         || ' for the campaign' as because
 
     from as_texts
