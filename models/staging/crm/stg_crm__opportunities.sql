@@ -8,8 +8,9 @@
     the export touch (macros/raw/incremental_rows.sql).
 -#}
 
+{#- Spark's Parquet tables take no delete: a table there, rebuilt whole. -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='row_hash',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
