@@ -256,8 +256,10 @@ def report_on_both(data_dir: Path, schema: str, out: Path, monkeypatch) -> tuple
     monkeypatch.setenv("GOODIES_SPARK_SCHEMA", schema)
     on_spark = runner.invoke(
         cli,
-        ["--target", "spark", "--raw-schema", raw_schema, *common, "--out", str(out / "spark")],
-    )
+        # every test on Spark, its unit tests too (a report build leaves them out)
+        ["--target", "spark", "--raw-schema", raw_schema, "--unit-tests", *common,
+         "--out", str(out / "spark")],
+    )  # fmt: skip
     assert on_spark.exit_code == 0, on_spark.stderr or on_spark.exception
     duck = json.loads((out / "duckdb" / "report.json").read_text(encoding="utf-8"))
     other = json.loads((out / "spark" / "report.json").read_text(encoding="utf-8"))
@@ -285,3 +287,9 @@ def test_breaches_fixture_report_is_the_same_on_spark(session, schema, isolated,
     assert on_spark["data_quality"] == duck["data_quality"]
     assert sum(t["set_aside"] for t in on_spark["data_quality"].values()) > 0
     assert figures_are_equal(duck, on_spark, engine="spark") > 50
+    run = json.loads((isolated / "target" / "spark" / "run_results.json").read_text("utf-8"))
+    kinds = {}
+    for result in run["results"]:
+        kinds.setdefault(result["unique_id"].split(".")[0], set()).add(result["status"])
+    assert kinds["unit_test"] == {"pass"} and kinds["test"] == {"pass"}
+    assert kinds["model"] == {"success"}
