@@ -262,8 +262,8 @@ def test_unwritable_out_is_one_line(built_marts: Path, tmp_path: Path) -> None:
 def test_generate_summarises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
-    def fake_generate(out_dir, *, seed=7, recipients=5000, file_format="csv"):
-        calls.append((Path(out_dir), seed, recipients, file_format))
+    def fake_generate(out_dir, *, seed=7, recipients=5000, file_format="csv", repeat_scans=0):
+        calls.append((Path(out_dir), seed, recipients, file_format, repeat_scans))
         return SimpleNamespace(
             out_dir=Path(out_dir),
             rows={"campaigns": 3, "shipments": 5012},
@@ -274,14 +274,22 @@ def test_generate_summarises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(cli, "_generator", lambda: fake_generate)
     out = tmp_path / "demo"
-    result = run("generate", "--out", str(out), "--seed", "3", "--format", "parquet")
+    result = run(
+        "generate", "--out", str(out), "--seed", "3", "--format", "parquet", "--repeat-scans", "4"
+    )
     assert result.exit_code == 0, result.output
-    assert calls == [(out, 3, 5000, "parquet")]
+    assert calls == [(out, 3, 5000, "parquet", 4)]
     assert result.stdout.splitlines() == [
         f"Wrote 2 tables to {out} in 1.2 s:",
         "  campaigns                    3 rows       0 merged       1 set aside",
         "  shipments                5,012 rows       6 merged       5 set aside",
     ]
+
+
+def test_generate_rejects_too_many_repeated_scans() -> None:
+    result = run("generate", "--out", "x", "--repeat-scans", "101")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for '--repeat-scans': 101 is not in")
 
 
 def test_generate_rejects_bad_recipients() -> None:
