@@ -32,7 +32,8 @@ create or replace macro amount(value) as
 
 create or replace macro whole(value) as
     case
-        when regexp_full_match(value, '[+-]?[0-9]+') then try_cast(value as bigint)
+        when regexp_full_match(value, '[+-]?[0-9]+')
+            then try_cast(value as bigint)
     end;
 
 create or replace macro flag(value) as
@@ -255,7 +256,9 @@ select
 from recipients as r
 inner join shipments as s
     on r.recipient_id = s.recipient_id
-where not r.is_holdout and s.status <> 'cancelled' and s.delivered_at is not null
+where not r.is_holdout
+    and s.status <> 'cancelled'
+    and s.delivered_at is not null
 group by all;
 
 create temp table attributed_leads as
@@ -295,7 +298,8 @@ units_and_costs as (
         sum(s.quantity) filter (where s.delivered_at is not null)
             as units_delivered,
         coalesce(
-            sum(s.quantity * k.unit_cost) filter (where s.shipped_at is not null),
+            sum(s.quantity * k.unit_cost)
+                filter (where s.shipped_at is not null),
             0
         ) as item_cost,
         sum(s.shipping_cost + s.handling_cost) as shipment_logistics
