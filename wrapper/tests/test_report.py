@@ -142,6 +142,26 @@ def test_json_text_keeps_order_and_non_ascii(model: dict) -> None:
     assert json.loads(text) == model
 
 
+def test_json_puts_each_comment_on_a_line_of_its_own(model: dict) -> None:
+    c1 = campaign(model, "C1")
+    # a comment shaped like the text that stands in for the comments while indenting
+    tricky = {"responded_at": "2026-04-04T09:00:00Z", "nps_score": 5, "comment": '"0-0"\n]'}
+    c1["comments"].append(tricky)
+    text = report.to_json(model)
+    assert json.loads(text) == model
+    lines = text.splitlines()
+    opening = lines.index('      "comments": [')
+    assert lines[opening + 1 : opening + 5] == [
+        '        {"responded_at": "2026-04-01T09:00:00Z", "nps_score": 9, "comment": "Great mug"},',
+        '        {"responded_at": "2026-04-02T10:00:00Z", "nps_score": 3, '
+        '"comment": "Trop cher <b>vraiment</b> | [phone]"},',
+        '        {"responded_at": "2026-04-04T09:00:00Z", "nps_score": 5, '
+        '"comment": "\\"0-0\\"\\n]"}',
+        "      ],",
+    ]
+    assert '      "comments": [],' in lines  # C2 has none: indented as ever
+
+
 def test_json_value_conversions() -> None:
     import datetime as dt
     from decimal import Decimal
@@ -171,6 +191,39 @@ def test_read_table_without_a_warehouse(tmp_path: Path, project_dir: Path) -> No
     )
 
 
+def test_read_table_reads_the_columns_and_rows_asked_for(settings: Settings) -> None:
+    rows = warehouse.read_table(
+        settings, "fct_responses", columns=("response_id", "nps_score"), present="comment_masked"
+    )
+    assert sorted(rows, key=lambda r: r["response_id"]) == [
+        {"response_id": "V1", "nps_score": 9},
+        {"response_id": "V2", "nps_score": 3},
+    ]  # V3 has no comment
+    with pytest.raises(ValueError, match="not a column name"):
+        warehouse.read_table(settings, "fct_responses", columns=("nps_score; drop table x",))
+    with pytest.raises(ValueError, match="not a column name"):
+        warehouse.read_table(settings, "fct_responses", present="1=1 or comment_masked")
+
+
+def test_reading_shares_one_connection_and_releases_the_file(
+    settings: Settings, marts_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    opened = []
+    connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: opened.append(a) or connect(*a, **k))
+    with warehouse.reading(settings):
+        kpis = warehouse.read_table(settings, "campaign_kpis")
+        campaigns = warehouse.read_table(settings, "dim_campaigns")
+    assert len(opened) == 1 and len(kpis) == len(campaigns) == 2
+    warehouse.read_table(settings, "dim_campaigns")  # outside it, a read opens its own
+    assert len(opened) == 2
+    monkeypatch.undo()
+    with duckdb.connect(str(marts_db)) as con:  # read-write: nobody holds the file
+        assert con.execute("select count(*) from main.dim_campaigns").fetchone() == (2,)
+
+
 def test_read_table_without_the_table(settings: Settings, marts_db: Path) -> None:
     import duckdb
 
@@ -181,6 +234,20 @@ def test_read_table_without_the_table(settings: Settings, marts_db: Path) -> Non
 
 
 # --- rendering -------------------------------------------------------------------------
+
+
+def test_each_environment_keeps_its_own_escaping_across_runs(tmp_path: Path) -> None:
+    """The sentences' plain environment and the Markdown one read the same templates, and
+    Jinja caches compiled templates on disk by name: Markdown must still be escaped, the
+    plain text not, cache cold or warm."""
+    templates = render.templates_dir(tmp_path)
+    templates.mkdir(parents=True)
+    (templates / "_shared.j2").write_text("{{ value }}", encoding="utf-8")
+    value = "a | <b>"
+    for _ in range(2):  # the second time, from the compiled cache
+        plain = render._environment(tmp_path).get_template("_shared.j2").render(value=value)
+        md = render.markdown_environment(tmp_path).get_template("_shared.j2").render(value=value)
+        assert (plain, md) == ("a | <b>", r"a \| \<b\>")
 
 
 def test_filters() -> None:
