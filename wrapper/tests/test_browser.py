@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from PIL import Image  # a dependency of matplotlib, itself one of the project's
+from PIL import Image  # Pillow, of the test extra
 from test_charts import CAMPAIGN
 
 from goodies_report import charts, render
