@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from goodies_report.build import InputError, Settings
-from goodies_report.warehouse import WarehouseError, read_table, reading
+from goodies_report.warehouse import WarehouseError, read_comments, read_table, reading
 
 TIMING_KEYS = ("postmortem_due", "followup_due", "days_since_end", "stage")
 # report.json's breakdown dimension -> the mart holding it
@@ -147,31 +147,13 @@ def _suppliers(settings: Settings) -> dict[str, list[dict[str, Any]]]:
 
 def _comments(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Recipients' comments, e-mail addresses and phone numbers masked in the mart."""
-    rows = read_table(
-        settings,
-        "fct_responses",
-        columns=("campaign_id", "response_id", "responded_at", "nps_score", "comment_masked"),
-        present="comment_masked",
-    )
-    # sorted here rather than in SQL, so that every engine's collation gives the same order
-    rows = [r for r in rows if r["comment_masked"]]
-    rows.sort(key=_response_order)
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(str(row["campaign_id"]), []).append(
-            {
-                "responded_at": json_value(row["responded_at"]),
-                "nps_score": json_value(row["nps_score"]),
-                "comment": row["comment_masked"],
-            }
-        )
+    for row in read_comments(settings):
+        campaign_id = str(row.pop("campaign_id"))
+        row["responded_at"] = json_value(row["responded_at"])
+        row["nps_score"] = json_value(row["nps_score"])
+        grouped.setdefault(campaign_id, []).append(row)
     return grouped
-
-
-def _response_order(row: Mapping[str, Any]) -> tuple[bool, dt.datetime, str]:
-    """Oldest response first (one without a time last), then by response id."""
-    responded_at = row["responded_at"]
-    return (responded_at is None, responded_at or dt.datetime.min, str(row["response_id"]))
 
 
 def _renamed(
@@ -344,7 +326,10 @@ def to_json(report: Mapping[str, Any]) -> str:
         start = text.index(quoted)
         indent = start - text.rindex("\n", 0, start) - 1 - len('"comments": ')
         item = "\n" + " " * (indent + 2)
-        lines = (json.dumps(comment, ensure_ascii=False) for comment in comments)
-        block = "[" + item + ("," + item).join(lines) + "\n" + " " * indent + "]"
+        # One call for the whole list, then a line break before each comment: `}, {"` can
+        # only be structure, since a quote inside a text is written \".
+        compact = json.dumps(comments, ensure_ascii=False)[1:-1]
+        lines = compact.replace('}, {"', "}," + item + '{"')
+        block = "[" + item + lines + "\n" + " " * indent + "]"
         text = text[:start] + block + text[start + len(quoted) :]
     return text + "\n"

@@ -144,8 +144,8 @@ def test_json_text_keeps_order_and_non_ascii(model: dict) -> None:
 
 def test_json_puts_each_comment_on_a_line_of_its_own(model: dict) -> None:
     c1 = campaign(model, "C1")
-    # a comment shaped like the text that stands in for the comments while indenting
-    tricky = {"responded_at": "2026-04-04T09:00:00Z", "nps_score": 5, "comment": '"0-0"\n]'}
+    # a comment shaped like the structure between two comments
+    tricky = {"responded_at": "2026-04-04T09:00:00Z", "nps_score": 5, "comment": '}, {"x'}
     c1["comments"].append(tricky)
     text = report.to_json(model)
     assert json.loads(text) == model
@@ -155,8 +155,7 @@ def test_json_puts_each_comment_on_a_line_of_its_own(model: dict) -> None:
         '        {"responded_at": "2026-04-01T09:00:00Z", "nps_score": 9, "comment": "Great mug"},',
         '        {"responded_at": "2026-04-02T10:00:00Z", "nps_score": 3, '
         '"comment": "Trop cher <b>vraiment</b> | [phone]"},',
-        '        {"responded_at": "2026-04-04T09:00:00Z", "nps_score": 5, '
-        '"comment": "\\"0-0\\"\\n]"}',
+        '        {"responded_at": "2026-04-04T09:00:00Z", "nps_score": 5, "comment": "}, {\\"x"}',
         "      ],",
     ]
     assert '      "comments": [],' in lines  # C2 has none: indented as ever
@@ -203,6 +202,49 @@ def test_read_table_reads_the_columns_and_rows_asked_for(settings: Settings) -> 
         warehouse.read_table(settings, "fct_responses", columns=("nps_score; drop table x",))
     with pytest.raises(ValueError, match="not a column name"):
         warehouse.read_table(settings, "fct_responses", present="1=1 or comment_masked")
+
+
+def test_comments_read_alike_from_duckdb_and_through_dbt(
+    settings: Settings, marts_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB writes the times and sorts; through dbt (other engines), Python does: the same
+    rows in the same order, ties within a second, a missing time and an empty text too."""
+    import duckdb
+
+    with duckdb.connect(str(marts_db)) as con:
+        con.execute(
+            """insert into main.fct_responses values
+            ('V9', 'C1', null, '2026-04-01 09:00:00.75', 7, 'later in the same second'),
+            ('V0', 'C1', null, '2026-04-01 09:00:00.75', 8, 'same time, smaller id'),
+            ('V5', 'C2', null, null, 6, 'no time'),
+            ('V6', 'C2', null, '2026-04-05 09:00:00', 6, '')"""
+        )
+    direct = [
+        {**row, "responded_at": report.json_value(row["responded_at"])}
+        for row in warehouse.read_comments(settings)
+    ]
+    assert [(r["campaign_id"], r["comment"]) for r in direct] == [
+        ("C1", "Great mug"),
+        ("C1", "same time, smaller id"),
+        ("C1", "later in the same second"),
+        ("C1", "Trop cher <b>vraiment</b> | [phone]"),
+        ("C2", "no time"),
+    ]
+    assert direct[1]["responded_at"] == "2026-04-01T09:00:00Z" and direct[4]["responded_at"] is None
+
+    def through_dbt(settings: Settings, name: str, sql: str) -> list[dict]:
+        # what dbt show would run, on the same file
+        return warehouse._read_duckdb(
+            settings, name, sql.replace("{{ ref('fct_responses') }}", "main.fct_responses")
+        )
+
+    monkeypatch.setattr(warehouse, "_adapter", lambda settings: "postgres")
+    monkeypatch.setattr(warehouse, "_read_through_dbt", through_dbt)
+    generic = [
+        {**row, "responded_at": report.json_value(row["responded_at"])}
+        for row in warehouse.read_comments(settings)
+    ]
+    assert generic == direct
 
 
 def test_reading_shares_one_connection_and_releases_the_file(
