@@ -1,9 +1,12 @@
 {#-
     Generic test: every non-null value of the column lies within
     [min_value, max_value] (either bound may be omitted). dbt has no range
-    test of its own and the dbt hub is out of reach, so it lives here.
+    test of its own and the dbt hub is out of reach, so it lives here. Tagged
+    column_rule, as not_null is: see column_rules.sql.
 -#}
 {% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+
+{{ config(tags=['column_rule']) }}
 
 select {{ column_name }}
 

@@ -192,8 +192,10 @@ Exit codes:
     "--unit-tests",
     is_flag=True,
     **from_env("GOODIES_UNIT_TESTS"),
-    help="Run dbt's unit tests too: hand-computed cases of every definition, which do not "
-    "depend on the data (CI runs them; a report build leaves them out).",
+    help="Run every dbt test, as `dbt build` does: the unit tests too (hand-computed cases "
+    "of every definition, which do not depend on the data), and each not_null and "
+    "accepted_range column test on its own besides each model's column_rules test, which "
+    "checks them all in one query (a report build runs only that one).",
 )
 @click.option(
     "--quiet",

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import goodies_report
-from goodies_report.build import Settings, run_build
+from goodies_report.build import Settings, dbt_environment, run_build
 
 PROJECT_DIR = Path(goodies_report.__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -380,3 +380,178 @@ def test_docs_generate_describes_every_model_and_column(tiny, tmp_path):
             if column.lower() not in described:
                 undescribed.append(f"{node['name']}.{column}")
     assert undescribed == []
+
+
+# --- column_rules: the column tests of a model folded into one query ------------------------
+
+FOLDED = ("not_null", "accepted_range")
+
+
+def test_every_model_with_column_tests_has_its_column_rules(tiny):
+    manifest = json.loads((PROJECT_DIR / "target" / "duckdb" / "manifest.json").read_text())
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    kind = {t["unique_id"]: (t.get("test_metadata") or {}).get("name") for t in tests}
+    folded_on = {t["attached_node"] for t in tests if kind[t["unique_id"]] in FOLDED}
+    checked = {t["attached_node"] for t in tests if kind[t["unique_id"]] == "column_rules"}
+    assert len(folded_on) > 50 and folded_on == checked
+
+
+def test_a_report_build_runs_column_rules_instead_of_the_column_tests(breaches):
+    run = json.loads((PROJECT_DIR / "target" / "duckdb" / "run_results.json").read_text())
+    ran = [r["unique_id"].split(".")[2] for r in run["results"]]
+    assert not [name for name in ran if name.startswith(("not_null_", "accepted_range_"))]
+    assert len([name for name in ran if name.startswith("column_rules_")]) > 50
+
+
+def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
+    """Break a few values of a built demo, then run each column test and each model's
+    column_rules: the same tests fail, on the same number of rows, `where` configs and a
+    bound read from a var included."""
+    from dbt.cli.main import dbtRunner
+
+    generated, built = demo
+    database = tmp_path / "broken.duckdb"
+    shutil.copy(built, database)
+    con = duckdb.connect(str(database))
+    try:
+
+        def first_rows(table: str, where: str, n: int) -> str:
+            return f"rowid in (select rowid from main.{table} where {where} limit {n})"
+
+        # 2 leads of the 90-day window lose is_code_tracked; one of 14 days does too, where
+        # the test does not look (its config says window_days = 90)
+        con.execute(
+            "update main.fct_leads set is_code_tracked = null where "
+            + first_rows("fct_leads", "window_days = 90", 2)
+        )
+        con.execute(
+            "update main.fct_leads set is_code_tracked = null where "
+            + first_rows("fct_leads", "window_days = 14", 1)
+        )
+        # 3 activated codes without days_to_activation (and one not activated: allowed)
+        con.execute(
+            "update main.fct_codes set days_to_activation = null where "
+            + first_rows("fct_codes", "is_activated", 3)
+        )
+        # a finding on 29 answers, under var min_cell_size (30), and one on exactly 30
+        con.execute(
+            "update main.segment_findings set n = 29 where "
+            + first_rows("segment_findings", "true", 1)
+        )
+        # a delivery rate over 1 and a negative CPL
+        con.execute(
+            "update main.kpis_by_sku set delivery_rate = 1.5 where "
+            + first_rows("kpis_by_sku", "delivery_rate is not null", 1)
+        )
+        con.execute(
+            "update main.kpis_by_sku set cpl_90d = -1 where "
+            + first_rows("kpis_by_sku", "cpl_90d is not null", 2)
+        )
+    finally:
+        con.close()
+
+    settings = Settings(
+        project_dir=PROJECT_DIR,
+        target="duckdb",
+        duckdb_path=database,
+        dbt_vars={"raw_mode": "files", "raw_data_dir": str(generated.out_dir), "as_of": AS_OF},
+    )
+    models = ["fct_leads", "fct_codes", "segment_findings", "kpis_by_sku"]
+    with dbt_environment(settings):
+        res = dbtRunner().invoke(
+            ["test", *settings.dbt_args(), "--store-failures", "--select", *models,
+             "--exclude-resource-type", "unit_test"]
+        )  # fmt: skip
+    assert res.exception is None
+    run = json.loads((PROJECT_DIR / "target" / "duckdb" / "run_results.json").read_text())
+    manifest = json.loads((PROJECT_DIR / "target" / "duckdb" / "manifest.json").read_text())
+
+    each_failed: dict[str, int] = {}
+    folded_said: dict[str, int] = {}
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        for result in run["results"]:
+            node = manifest["nodes"][result["unique_id"]]
+            kind = (node.get("test_metadata") or {}).get("name")
+            if kind in FOLDED and result["status"] == "fail":
+                each_failed[node["name"]] = result["failures"]
+            elif kind == "column_rules":
+                assert result["status"] == "fail", node["name"]
+                for name, failing in con.execute(
+                    f"select test_name, failing_rows from {result['relation_name']}"
+                ).fetchall():
+                    folded_said[name] = failing
+    finally:
+        con.close()
+
+    failed = sorted((*manifest_column(manifest, name), n) for name, n in each_failed.items())
+    assert failed == [
+        ("fct_codes", "days_to_activation", 3),
+        ("fct_leads", "is_code_tracked", 2),
+        ("kpis_by_sku", "cpl_90d", 2),
+        ("kpis_by_sku", "delivery_rate", 1),
+        ("segment_findings", "n", 1),
+    ]
+    assert folded_said == each_failed
+
+
+def manifest_column(manifest: dict, test_name: str) -> tuple[str, str]:
+    node = next(n for n in manifest["nodes"].values() if n["name"] == test_name)
+    model = manifest["nodes"][node["attached_node"]]["name"]
+    return model, node["test_metadata"]["kwargs"]["column_name"]
+
+
+def test_a_column_test_left_unfolded_fails_the_build(tmp_path):
+    """A model whose column tests have no column_rules beside them: the report build would
+    leave those tests out, so tests/quality/assert_column_tests_are_folded.sql fails,
+    naming each of them."""
+    from dbt.cli.main import dbtRunner
+
+    project = tmp_path / "project"
+    for name in ("models", "macros", "tests", "seeds"):
+        shutil.copytree(PROJECT_DIR / name, project / name)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    schema = project / "models" / "marts" / "core" / "_core__models.yml"
+    text = schema.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    entry = lines.index("  - name: dim_campaigns\n")
+    folded = lines.index("      - column_rules\n", entry)
+    assert not any(line.startswith("  - name:") for line in lines[entry + 1 : folded])
+    # its data_tests list, or the one line of it
+    alone = lines[folded - 1] == "    data_tests:\n" and not lines[folded + 1].startswith("      -")
+    start = folded - 1 if alone else folded
+    schema.write_text("".join(lines[:start] + lines[folded + 1 :]), encoding="utf-8")
+
+    settings = Settings(
+        project_dir=project,
+        target="duckdb",
+        duckdb_path=tmp_path / "guard.duckdb",
+        dbt_vars={"raw_mode": "files", "raw_data_dir": str(FIXTURES / "tiny"), "as_of": AS_OF},
+    )
+    with dbt_environment(settings):
+        res = dbtRunner().invoke(
+            ["build", *settings.dbt_args(), "--select", "assert_column_tests_are_folded",
+             "--store-failures"]
+        )  # fmt: skip
+    assert res.exception is None and not res.success
+    [status] = [
+        r.status for r in res.result.results if r.node.name == "assert_column_tests_are_folded"
+    ]
+    assert status == "fail"
+    con = duckdb.connect(str(tmp_path / "guard.duckdb"), read_only=True)
+    try:
+        named = [row[0] for row in con.execute(
+            "select unfolded_test from main_dbt_test__audit.assert_column_tests_are_folded"
+        ).fetchall()]  # fmt: skip
+    finally:
+        con.close()
+    manifest = json.loads((project / "target" / "duckdb" / "manifest.json").read_text())
+    expected = sorted(
+        f"{n['name']} on model.goodies.dim_campaigns"
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test"
+        and n.get("attached_node") == "model.goodies.dim_campaigns"
+        and "column_rule" in n["tags"]
+    )
+    assert len(expected) == 2 and sorted(named) == expected
