@@ -106,19 +106,31 @@ class Measured:
         return self.full.wall - self.execution_seconds - self.render_in_run
 
 
+# A child's peak memory as wait4 gives it counts the copy of this process it was before it
+# ran the command, and this process has generated millions of rows and run the floor: a
+# one-line launcher in between, itself small, runs the command and reports its peak.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def measure(command: list[str], env: dict[str, str], stdout_path: Path) -> Run:
     """Run a command, return its wall time and its peak resident memory (from wait4)."""
+    peak_file = stdout_path.with_suffix(".peak")
+    launched = [sys.executable, "-c", LAUNCHER, str(peak_file), *command]
     started = time.perf_counter()
     with open(stdout_path, "w") as out, open(stdout_path.with_suffix(".err"), "w") as err:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        returncode = subprocess.run(launched, env=env, stdout=out, stderr=err).returncode
     wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
     return Run(
         wall=wall,
-        peak_bytes=usage.ru_maxrss * 1024,  # kilobytes on Linux
+        peak_bytes=int(peak_file.read_text()) * 1024,  # kilobytes on Linux
         stderr=stdout_path.with_suffix(".err").read_text(),
-        returncode=process.returncode,
+        returncode=returncode,
     )
 
 

@@ -217,95 +217,82 @@ def build_report(
 ) -> dict[str, Any]:
     """The report dict, per report-json.md, for the campaigns asked for (all by default)."""
     with reading(settings):
-        return _build_report(
-            settings,
-            validated=validated,
-            as_of=as_of,
-            campaign_ids=campaign_ids,
-            generated_at=generated_at,
-        )
-
-
-def _build_report(
-    settings: Settings,
-    *,
-    validated: bool,
-    as_of: dt.date | None = None,
-    campaign_ids: Sequence[str] = (),
-    generated_at: str | None = None,
-) -> dict[str, Any]:
-    campaigns = _by_campaign(read_table(settings, "dim_campaigns"), "dim_campaigns")
-    selected = select_campaigns(campaigns, campaign_ids)
-    timing_rows = read_table(settings, "campaign_timing")
-    timing = _by_campaign(timing_rows, "campaign_timing")
-    kpis = _by_campaign(read_table(settings, "campaign_kpis"), "campaign_kpis")
-    breakdowns = {
-        dimension: _rows_by_campaign(read_table(settings, table))
-        for dimension, table in BREAKDOWNS.items()
-    }
-    forecast = _rows_by_campaign(read_table(settings, "forecast_vs_actual"), FORECAST_KEYS)
-    revised = _rows_by_campaign(read_table(settings, "revised_forecast"), REVISED_KEYS)
-    comments = _comments(settings)
-    incrementality = _rows_by_campaign(read_table(settings, "incrementality"), INCREMENTALITY_KEYS)
-    suppliers = _suppliers(settings)
-    ab_tests = _rows_by_campaign(read_table(settings, "ab_tests"), AB_TEST_KEYS)
-    findings = _rows_by_campaign(read_table(settings, "segment_findings"), FINDING_KEYS)
-    verdicts = _rows_by_campaign(read_table(settings, "sku_verdicts"))
-    insights = _renamed(read_table(settings, "insights"), INSIGHT_COLUMNS, "insight_rank")
-    actions = _renamed(read_table(settings, "actions"), ACTION_COLUMNS, "priority")
-    checklist = _renamed(read_table(settings, "checklist"), CHECKLIST_COLUMNS, "item_order")
-    catalog = _rows_by_campaign(read_table(settings, "catalog_updates"))
-    levers = _rows_by_campaign(read_table(settings, "cpl_levers"))
-    nps_distribution = _renamed(
-        read_table(settings, "nps_distribution"), NPS_DISTRIBUTION_COLUMNS, "nps_score"
-    )
-
-    report_campaigns = []
-    for campaign_id in selected:
-        for table, rows in (("campaign_timing", timing), ("campaign_kpis", kpis)):
-            if campaign_id not in rows:
-                raise WarehouseError(f"{table} has no row for campaign {campaign_id!r}")
-        campaign = {key: json_value(campaigns[campaign_id][key]) for key in CAMPAIGN_KEYS}
-        campaign["timing"] = {key: json_value(timing[campaign_id][key]) for key in TIMING_KEYS}
-        campaign["kpis"] = {
-            key: json_value(value)
-            for key, value in kpis[campaign_id].items()
-            if key != "campaign_id"
+        campaigns = _by_campaign(read_table(settings, "dim_campaigns"), "dim_campaigns")
+        selected = select_campaigns(campaigns, campaign_ids)
+        timing_rows = read_table(settings, "campaign_timing")
+        timing = _by_campaign(timing_rows, "campaign_timing")
+        kpis = _by_campaign(read_table(settings, "campaign_kpis"), "campaign_kpis")
+        breakdowns = {
+            dimension: _rows_by_campaign(read_table(settings, table))
+            for dimension, table in BREAKDOWNS.items()
         }
-        campaign["breakdowns"] = {
-            dimension: _sorted(rows.get(campaign_id, []), dimension)
-            for dimension, rows in breakdowns.items()
-        }
-        campaign["forecast"] = _sorted(forecast.get(campaign_id, []), "sku", "channel", "measure")
-        campaign["revised_forecast"] = _sorted(revised.get(campaign_id, []), "sku", "channel")
-        campaign["incrementality"] = sorted(
-            incrementality.get(campaign_id, []), key=lambda r: r["window_days"]
+        forecast = _rows_by_campaign(read_table(settings, "forecast_vs_actual"), FORECAST_KEYS)
+        revised = _rows_by_campaign(read_table(settings, "revised_forecast"), REVISED_KEYS)
+        comments = _comments(settings)
+        incrementality = _rows_by_campaign(
+            read_table(settings, "incrementality"), INCREMENTALITY_KEYS
         )
-        campaign["suppliers"] = _sorted(suppliers.get(campaign_id, []), "supplier")
-        campaign["ab_tests"] = _sorted(ab_tests.get(campaign_id, []), "metric", "variant")
-        campaign["segment_findings"] = sorted(
-            findings.get(campaign_id, []),
-            key=lambda r: (r["q_value"] is None, r["q_value"] or 0, r["segment"], r["sku"]),
+        suppliers = _suppliers(settings)
+        ab_tests = _rows_by_campaign(read_table(settings, "ab_tests"), AB_TEST_KEYS)
+        findings = _rows_by_campaign(read_table(settings, "segment_findings"), FINDING_KEYS)
+        verdicts = _rows_by_campaign(read_table(settings, "sku_verdicts"))
+        insights = _renamed(read_table(settings, "insights"), INSIGHT_COLUMNS, "insight_rank")
+        actions = _renamed(read_table(settings, "actions"), ACTION_COLUMNS, "priority")
+        checklist = _renamed(read_table(settings, "checklist"), CHECKLIST_COLUMNS, "item_order")
+        catalog = _rows_by_campaign(read_table(settings, "catalog_updates"))
+        levers = _rows_by_campaign(read_table(settings, "cpl_levers"))
+        nps_distribution = _renamed(
+            read_table(settings, "nps_distribution"), NPS_DISTRIBUTION_COLUMNS, "nps_score"
         )
-        campaign["sku_verdicts"] = _sorted(verdicts.get(campaign_id, []), "sku")
-        campaign["insights"] = insights.get(campaign_id, [])
-        campaign["actions"] = actions.get(campaign_id, [])
-        campaign["checklist"] = _checklist(checklist.get(campaign_id, []), validated)
-        campaign["catalog_updates"] = _sorted(catalog.get(campaign_id, []), "sku")
-        campaign["cpl_levers"] = _sorted(
-            levers.get(campaign_id, []), "lever", "dimension", "member", "metric"
-        )
-        campaign["comments"] = comments.get(campaign_id, [])
-        campaign["nps_distribution"] = nps_distribution.get(campaign_id, [])
-        report_campaigns.append(campaign)
 
-    return {
-        "as_of": _as_of(timing_rows, as_of),
-        "generated_at": generated_at or utc_now(),
-        "validated": bool(validated),
-        "data_quality": _data_quality(settings),
-        "campaigns": report_campaigns,
-    }
+        report_campaigns = []
+        for campaign_id in selected:
+            for table, rows in (("campaign_timing", timing), ("campaign_kpis", kpis)):
+                if campaign_id not in rows:
+                    raise WarehouseError(f"{table} has no row for campaign {campaign_id!r}")
+            campaign = {key: json_value(campaigns[campaign_id][key]) for key in CAMPAIGN_KEYS}
+            campaign["timing"] = {key: json_value(timing[campaign_id][key]) for key in TIMING_KEYS}
+            campaign["kpis"] = {
+                key: json_value(value)
+                for key, value in kpis[campaign_id].items()
+                if key != "campaign_id"
+            }
+            campaign["breakdowns"] = {
+                dimension: _sorted(rows.get(campaign_id, []), dimension)
+                for dimension, rows in breakdowns.items()
+            }
+            campaign["forecast"] = _sorted(
+                forecast.get(campaign_id, []), "sku", "channel", "measure"
+            )
+            campaign["revised_forecast"] = _sorted(revised.get(campaign_id, []), "sku", "channel")
+            campaign["incrementality"] = sorted(
+                incrementality.get(campaign_id, []), key=lambda r: r["window_days"]
+            )
+            campaign["suppliers"] = _sorted(suppliers.get(campaign_id, []), "supplier")
+            campaign["ab_tests"] = _sorted(ab_tests.get(campaign_id, []), "metric", "variant")
+            campaign["segment_findings"] = sorted(
+                findings.get(campaign_id, []),
+                key=lambda r: (r["q_value"] is None, r["q_value"] or 0, r["segment"], r["sku"]),
+            )
+            campaign["sku_verdicts"] = _sorted(verdicts.get(campaign_id, []), "sku")
+            campaign["insights"] = insights.get(campaign_id, [])
+            campaign["actions"] = actions.get(campaign_id, [])
+            campaign["checklist"] = _checklist(checklist.get(campaign_id, []), validated)
+            campaign["catalog_updates"] = _sorted(catalog.get(campaign_id, []), "sku")
+            campaign["cpl_levers"] = _sorted(
+                levers.get(campaign_id, []), "lever", "dimension", "member", "metric"
+            )
+            campaign["comments"] = comments.get(campaign_id, [])
+            campaign["nps_distribution"] = nps_distribution.get(campaign_id, [])
+            report_campaigns.append(campaign)
+
+        return {
+            "as_of": _as_of(timing_rows, as_of),
+            "generated_at": generated_at or utc_now(),
+            "validated": bool(validated),
+            "data_quality": _data_quality(settings),
+            "campaigns": report_campaigns,
+        }
 
 
 def to_json(report: Mapping[str, Any]) -> str:

@@ -414,39 +414,26 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
     shutil.copy(built, database)
     con = duckdb.connect(str(database))
     try:
-
-        def first_rows(table: str, where: str, n: int) -> str:
-            return f"rowid in (select rowid from main.{table} where {where} limit {n})"
-
-        # 2 leads of the 90-day window lose is_code_tracked; one of 14 days does too, where
-        # the test does not look (its config says window_days = 90)
-        con.execute(
-            "update main.fct_leads set is_code_tracked = null where "
-            + first_rows("fct_leads", "window_days = 90", 2)
-        )
-        con.execute(
-            "update main.fct_leads set is_code_tracked = null where "
-            + first_rows("fct_leads", "window_days = 14", 1)
-        )
-        # 3 activated codes without days_to_activation (and one not activated: allowed)
-        con.execute(
-            "update main.fct_codes set days_to_activation = null where "
-            + first_rows("fct_codes", "is_activated", 3)
-        )
-        # a finding on 29 answers, under var min_cell_size (30), and one on exactly 30
-        con.execute(
-            "update main.segment_findings set n = 29 where "
-            + first_rows("segment_findings", "true", 1)
-        )
-        # a delivery rate over 1 and a negative CPL
-        con.execute(
-            "update main.kpis_by_sku set delivery_rate = 1.5 where "
-            + first_rows("kpis_by_sku", "delivery_rate is not null", 1)
-        )
-        con.execute(
-            "update main.kpis_by_sku set cpl_90d = -1 where "
-            + first_rows("kpis_by_sku", "cpl_90d is not null", 2)
-        )
+        # (table, column, new value, which rows, how many)
+        broken = [
+            # 2 leads of the 90-day window lose is_code_tracked; one of 14 days does too,
+            # where the test does not look (its config says window_days = 90)
+            ("fct_leads", "is_code_tracked", "null", "window_days = 90", 2),
+            ("fct_leads", "is_code_tracked", "null", "window_days = 14", 1),
+            # 3 activated codes without days_to_activation, and one not activated (allowed)
+            ("fct_codes", "days_to_activation", "null", "is_activated", 3),
+            ("fct_codes", "days_to_activation", "null", "not is_activated", 1),
+            # a finding on 29 answers, under var min_cell_size (30)
+            ("segment_findings", "n", "29", "true", 1),
+            # a delivery rate over 1 and two negative CPLs
+            ("kpis_by_sku", "delivery_rate", "1.5", "delivery_rate is not null", 1),
+            ("kpis_by_sku", "cpl_90d", "-1", "cpl_90d is not null", 2),
+        ]
+        for table, column, value, where, n in broken:
+            con.execute(
+                f"update main.{table} set {column} = {value} where rowid in "
+                f"(select rowid from main.{table} where {where} limit {n})"
+            )
     finally:
         con.close()
 
