@@ -57,18 +57,7 @@
 
     {% if not is_incremental() %}
 
-    select
-        {{ columns | join(',\n        ') }},
-        {{ raw_row_hash(columns) }} as row_hash,
-        count(*) - 1 as merged_copies,
-        (
-            {{ key }} is not null
-            and count(*) over (partition by {{ key }}) > 1
-        ) as has_key_clash
-
-    from {{ relation }}
-
-    group by {{ columns | join(', ') }}
+    {{ merge_exact_duplicates(relation, table_name, row_hash=true) }}
 
     {% else %}
 
@@ -120,32 +109,26 @@
     ),
 
     -- the raw rows read again rather than kept from above: holding every
-    -- column of every row in memory costs more than a second scan
+    -- column of every row in memory costs more than a second scan; every row
+    -- of a touched key is there, so its key clash is counted as in full
     restaged as (
-        select
-            {{ columns | join(',\n            ') }},
-            {{ raw_row_hash(columns) }} as row_hash,
-            count(*) - 1 as merged_copies
-        from {{ relation }}
-        where {{ raw_row_hash(columns) }} in (select row_hash from to_stage)
-        group by {{ columns | join(', ') }}
+        {{ merge_exact_duplicates(
+            relation, table_name, row_hash=true, hashes_in='to_stage') }}
     )
 
-    select
-        *,
-        (
-            {{ key }} is not null
-            and count(*) over (partition by {{ key }}) > 1
-        ) as has_key_clash
-    from restaged
+    select * from restaged
 
     {% endif %}
 {% endmacro %}
 
 
-{#- The post-hook: staged rows no longer in the raw table leave. -#}
-{% macro delete_departed_rows(table_name, relation) %}
+{#-
+    The post-hook: staged rows no longer in the raw table leave. The model
+    reads the same source, so dbt already knows it depends on it.
+-#}
+{% macro delete_departed_rows(source_name, table_name) %}
     {% if is_incremental() %}
+        {% set relation = source(source_name, table_name) %}
         {% set columns = contract_table(table_name).columns
             | map(attribute='name') | list %}
         delete from {{ this }}

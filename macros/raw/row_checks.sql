@@ -3,13 +3,21 @@
     model. merge_exact_duplicates keeps one row per distinct raw text, with
     the number of copies merged into it and whether its key clashes with a
     different row (a null key never clashes: the value checks catch it).
+    Incremental staging (incremental_rows.sql) adds each row's `row_hash`,
+    and restages only the raw rows whose hash is in the relation
+    `hashes_in`.
 -#}
 
-{% macro merge_exact_duplicates(relation, table_name) %}
+{% macro merge_exact_duplicates(
+    relation, table_name, row_hash=false, hashes_in=none
+) %}
     {% set table = contract_table(table_name) %}
     {% set columns = table.columns | map(attribute='name') | list %}
     select
         {{ columns | join(',\n        ') }},
+    {%- if row_hash %}
+        {{ raw_row_hash(columns) }} as row_hash,
+    {%- endif %}
         count(*) - 1 as merged_copies,
     {%- if table.key %}
         (
@@ -23,6 +31,10 @@
     {%- endif %}
 
     from {{ relation }}
+    {%- if hashes_in %}
+
+    where {{ raw_row_hash(columns) }} in (select row_hash from {{ hashes_in }})
+    {%- endif %}
 
     group by {{ columns | join(', ') }}
 {% endmacro %}

@@ -19,6 +19,7 @@ import duckdb
 import psycopg2
 import pytest
 from click.testing import CliRunner
+from minimal_raw import minimal_folder, write
 from report_compare import compare, figures_are_equal
 
 from goodies_report import build
@@ -74,26 +75,6 @@ def tables_in(pg, schema: str) -> set[str]:
         pg, f"select table_name from information_schema.tables where table_schema = '{schema}'"
     )
     return {row[0] for row in found}
-
-
-def write(folder: Path, name: str, text: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(text.encode("utf-8"))
-
-
-REQUIRED_HEADERS = {
-    "skus.csv": "sku,sku_name,category,positioning,tier,unit_cost,is_active\n",
-    "recipients.csv": "recipient_id,campaign_id,email,company,segment,country,variant,is_holdout\n",
-    "shipments.csv": "shipment_id,campaign_id,recipient_id,sku,channel,quantity,supplier,"
-    "carrier,ordered_at,shipped_at,delivered_at,status,shipping_cost,handling_cost\n",
-}
-
-
-def minimal_folder(folder: Path, campaigns_csv: str) -> Path:
-    write(folder, "campaigns.csv", campaigns_csv)
-    for name, header in REQUIRED_HEADERS.items():
-        write(folder, name, header)
-    return folder
 
 
 # ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 import isolated as isolated_run
 import pytest
 from click.testing import CliRunner
+from minimal_raw import minimal_folder, write
 from report_compare import compare, figures_are_equal
 
 from goodies_report import build, spark
@@ -79,26 +80,6 @@ def schema(session) -> Iterator[str]:
     yield name
     for suffix in ("", "_raw", "_raw_input"):
         session.sql(f"drop schema if exists {name}{suffix} cascade")
-
-
-def write(folder: Path, name: str, text: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(text.encode("utf-8"))
-
-
-REQUIRED_HEADERS = {
-    "skus.csv": "sku,sku_name,category,positioning,tier,unit_cost,is_active\n",
-    "recipients.csv": "recipient_id,campaign_id,email,company,segment,country,variant,is_holdout\n",
-    "shipments.csv": "shipment_id,campaign_id,recipient_id,sku,channel,quantity,supplier,"
-    "carrier,ordered_at,shipped_at,delivered_at,status,shipping_cost,handling_cost\n",
-}
-
-
-def minimal_folder(folder: Path, campaigns_csv: str) -> Path:
-    write(folder, "campaigns.csv", campaigns_csv)
-    for name, header in REQUIRED_HEADERS.items():
-        write(folder, name, header)
-    return folder
 
 
 def load(folder: Path, schema: str):

@@ -14,7 +14,7 @@
     unique_key='row_hash',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_departed_rows('leads', source('crm', 'leads')) }}"
+    post_hook="{{ delete_departed_rows('crm', 'leads') }}"
 ) }}
 
 with

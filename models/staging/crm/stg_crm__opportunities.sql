@@ -14,7 +14,7 @@
     unique_key='row_hash',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_departed_rows('opportunities', source('crm', 'opportunities')) }}"
+    post_hook="{{ delete_departed_rows('crm', 'opportunities') }}"
 ) }}
 
 with

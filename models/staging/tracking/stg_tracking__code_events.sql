@@ -14,7 +14,7 @@
     unique_key='row_hash',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_departed_rows('code_events', source('tracking', 'code_events')) }}"
+    post_hook="{{ delete_departed_rows('tracking', 'code_events') }}"
 ) }}
 
 with
