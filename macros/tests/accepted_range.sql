@@ -12,15 +12,21 @@ select {{ column_name }}
 
 from {{ model }}
 
-where {{ column_name }} is not null
-    and (
-        false
-        {% if min_value is not none %}
-        or {{ column_name }} < {{ min_value }}
-        {% endif %}
-        {% if max_value is not none %}
-        or {{ column_name }} > {{ max_value }}
-        {% endif %}
-    )
+where {{ out_of_range(column_name, min_value, max_value) }}
 
 {% endtest %}
+
+
+{#- A row the test fails on; column_rules folds the same condition. -#}
+{% macro out_of_range(column_name, min_value=none, max_value=none) -%}
+    {{ column_name }} is not null
+    and (
+        false
+        {%- if min_value is not none %}
+        or {{ column_name }} < {{ min_value }}
+        {%- endif %}
+        {%- if max_value is not none %}
+        or {{ column_name }} > {{ max_value }}
+        {%- endif %}
+    )
+{%- endmacro %}

@@ -106,26 +106,19 @@ where failing_rows > 0
         {%- elif kind == 'not_null' -%}
             {%- set condition = column ~ ' is null' -%}
         {%- else -%}
-            {%- set bounds = [] -%}
-            {%- set min_value = goodies_bound(test.name,
-                arguments.get('min_value')) -%}
-            {%- set max_value = goodies_bound(test.name,
-                arguments.get('max_value')) -%}
-            {%- if min_value is not none -%}
-                {%- do bounds.append(column ~ ' < ' ~ min_value) -%}
-            {%- endif -%}
-            {%- if max_value is not none -%}
-                {%- do bounds.append(column ~ ' > ' ~ max_value) -%}
-            {%- endif -%}
-            {%- set condition = column ~ ' is not null and ('
-                ~ (bounds | join(' or ') or 'false') ~ ')' -%}
+            {%- set condition = out_of_range(
+                column,
+                goodies_bound(test.name, arguments.get('min_value')),
+                goodies_bound(test.name, arguments.get('max_value'))
+            ) -%}
         {%- endif -%}
 
         {%- if config.where -%}
             {%- set condition = '(' ~ config.where ~ ') and ('
                 ~ condition ~ ')' -%}
         {%- endif -%}
-        {%- do rules.append({'test_name': test.name, 'condition': condition}) -%}
+        {%- do rules.append(
+            {'test_name': test.name, 'condition': condition}) -%}
     {%- endfor -%}
 
     {{ return(rules | sort(attribute='test_name')) }}
