@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import time
 from pathlib import Path
@@ -51,6 +52,16 @@ def wait_for(condition, process, what: str) -> None:
         time.sleep(0.2)
 
 
+def finished_nodes(process) -> tuple[int, int]:
+    """From the next progress line of a running build, "[12/282] model fct_codes ok",
+    (12, 282); the lines before the first ("Building with dbt on ...") are passed over.
+    Fails if the build ends first."""
+    while line := process.stderr.readline():
+        if match := re.match(r"\[(\d+)/(\d+)\] ", line):
+            return int(match[1]), int(match[2])
+    raise AssertionError(f"the build ended before it was killed: {process.poll()}")
+
+
 def test_two_builds_in_a_row_give_the_same_marts_and_report(reference, tmp_path: Path) -> None:
     database = tmp_path / "goodies.duckdb"
     shutil.copy(reference.database, database)
@@ -80,8 +91,13 @@ def test_a_killed_build_run_again_gives_what_an_uninterrupted_one_gives(
                 f"Error: another goodies-report is building {database}; "
                 "run again once it has finished\n"
             )
-        # a fixed seed: the same point in CI at every run, a different one for each seed
-        time.sleep(random.Random(7).uniform(0, 30))  # noqa: S311 - not a secret
+        # The kill point is counted in finished nodes, not seconds, so that it falls inside
+        # the build however fast the machine; a fixed seed puts it at the same node at
+        # every run, a different one for each seed.
+        finished, total = finished_nodes(first)
+        kill_after = random.Random(7).randint(1, total - 1)  # noqa: S311 - not a secret
+        while finished < kill_after:
+            finished, _ = finished_nodes(first)
         assert first.poll() is None, "the build ended before it was killed"
     finally:
         isolated.kill(first)
