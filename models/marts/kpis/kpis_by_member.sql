@@ -10,6 +10,12 @@
     metrics.md, General rules); so is every ratio with a zero denominator.
     Incrementality, the budget variance and the forecast error exist for the
     campaign as a whole only: they are added in campaign_kpis.
+
+    The two member tables (about eight rows per shipment or recipient) are
+    read where each total needs them, not through one CTE: DuckDB scans a
+    CTE read several times once and feeds every reader at the same time,
+    holding all their hash tables together, which spilled to disk at a
+    million recipients and took twice as long.
 -#}
 
 {% set windows = var('attribution_windows') %}
@@ -20,18 +26,6 @@ with
 campaigns as (
 
     select campaign_id from {{ ref('dim_campaigns') }}
-
-),
-
-shipment_members as (
-
-    select * from {{ ref('int_shipment_members') }}
-
-),
-
-recipient_members as (
-
-    select * from {{ ref('int_recipient_members') }}
 
 ),
 
@@ -105,7 +99,7 @@ groups as (
         dimension,
         member,
         member_channel
-    from shipment_members
+    from {{ ref('int_shipment_members') }} as shipment_members
 
     union
 
@@ -114,7 +108,7 @@ groups as (
         dimension,
         member,
         member_channel
-    from recipient_members
+    from {{ ref('int_recipient_members') }} as recipient_members
 
 ),
 
@@ -130,7 +124,7 @@ shipment_totals as (
         sum(shipments.item_cost) as item_cost,
         sum(shipments.logistics_cost) as shipment_logistics_cost
 
-    from shipment_members
+    from {{ ref('int_shipment_members') }} as shipment_members
 
     inner join shipments
         on shipment_members.shipment_id = shipments.shipment_id
@@ -152,7 +146,7 @@ return_totals as (
             sum(returns.quantity) filter (where returns.reason = 'defect'), 0
         ) as defective_units
 
-    from shipment_members
+    from {{ ref('int_shipment_members') }} as shipment_members
 
     inner join returns
         on shipment_members.shipment_id = returns.shipment_id
@@ -172,7 +166,7 @@ recipient_totals as (
             where recipients.is_delivered_recipient
         ) as delivered_recipients
 
-    from recipient_members
+    from {{ ref('int_recipient_members') }} as recipient_members
 
     inner join recipients
         on recipient_members.recipient_id = recipients.recipient_id
@@ -206,12 +200,46 @@ code_totals as (
             order by codes.days_to_activation
         ) as median_days_to_activation
 
-    from shipment_members
+    from {{ ref('int_shipment_members') }} as shipment_members
 
     inner join codes
         on shipment_members.shipment_id = codes.shipment_id
 
     group by 1, 2, 3, 4
+
+),
+
+recipient_leads as (
+
+    -- each recipient's leads counted first (a few per recipient), so that
+    -- the breakdown below sums a row per recipient and member rather than
+    -- counting distinct recipients over every lead of every member
+    select
+        campaign_id,
+        recipient_id,
+        {% for window in windows %}
+            count(*) filter (where window_days = {{ window }})
+                as leads_{{ window }}d,
+            count(*) filter (
+                where window_days = {{ window }} and is_qualified
+            ) as qualified_leads_{{ window }}d,
+            count(*) filter (
+                where window_days = {{ window }} and conversions > 0
+            ) as converting_leads_{{ window }}d,
+            sum(conversions) filter (where window_days = {{ window }})
+                as conversions_{{ window }}d,
+            sum(revenue) filter (where window_days = {{ window }})
+                as revenue_{{ window }}d,
+            sum(pipeline) filter (where window_days = {{ window }})
+                as pipeline_{{ window }}d,
+        {% endfor %}
+        count(*) filter (
+            where window_days = {{ long }} and is_code_tracked
+        ) as code_tracked_leads
+
+    from leads
+
+    group by 1, 2
 
 ),
 
@@ -223,37 +251,32 @@ lead_totals as (
         recipient_members.member,
         recipient_members.member_channel,
         {% for window in windows %}
-            count(*) filter (where leads.window_days = {{ window }})
-                as leads_{{ window }}d,
+            sum(recipient_leads.leads_{{ window }}d) as leads_{{ window }}d,
+            sum(recipient_leads.qualified_leads_{{ window }}d)
+                as qualified_leads_{{ window }}d,
             count(*) filter (
-                where leads.window_days = {{ window }} and leads.is_qualified
-            ) as qualified_leads_{{ window }}d,
-            count(distinct leads.recipient_id) filter (
-                where leads.window_days = {{ window }}
+                where recipient_leads.leads_{{ window }}d > 0
             ) as recipients_with_lead_{{ window }}d,
-            coalesce(sum(leads.conversions) filter (
-                where leads.window_days = {{ window }}
-            ), 0) as conversions_{{ window }}d,
-            count(distinct leads.recipient_id) filter (
-                where leads.window_days = {{ window }} and leads.conversions > 0
+            coalesce(sum(recipient_leads.conversions_{{ window }}d), 0)
+                as conversions_{{ window }}d,
+            count(*) filter (
+                where recipient_leads.converting_leads_{{ window }}d > 0
             ) as recipients_with_conversion_{{ window }}d,
-            coalesce(sum(leads.revenue) filter (
-                where leads.window_days = {{ window }}
-            ), 0) as revenue_{{ window }}d,
-            coalesce(sum(leads.pipeline) filter (
-                where leads.window_days = {{ window }}
-            ), 0) as pipeline_{{ window }}d,
+            coalesce(sum(recipient_leads.revenue_{{ window }}d), 0)
+                as revenue_{{ window }}d,
+            coalesce(sum(recipient_leads.pipeline_{{ window }}d), 0)
+                as pipeline_{{ window }}d,
         {% endfor %}
-        count(*) filter (
-            where leads.window_days = {{ long }} and leads.is_code_tracked
-        ) as code_tracked_leads
+        sum(recipient_leads.code_tracked_leads) as code_tracked_leads
 
-    from recipient_members
+    -- a recipient has one row in each of its groups: counting rows counts
+    -- recipients
+    from {{ ref('int_recipient_members') }} as recipient_members
 
-    inner join leads
+    inner join recipient_leads
         on
-            recipient_members.recipient_id = leads.recipient_id
-            and recipient_members.campaign_id = leads.campaign_id
+            recipient_members.recipient_id = recipient_leads.recipient_id
+            and recipient_members.campaign_id = recipient_leads.campaign_id
 
     group by 1, 2, 3, 4
 
@@ -273,7 +296,7 @@ response_members as (
 
     from responses
 
-    inner join recipient_members
+    inner join {{ ref('int_recipient_members') }} as recipient_members
         on
             responses.recipient_id = recipient_members.recipient_id
             and responses.campaign_id = recipient_members.campaign_id
