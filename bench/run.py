@@ -15,7 +15,9 @@ the marts'. Last, the targets, each against its measured figure.
 
 The incremental part appends 1% new code events, leads and opportunities to the largest
 Parquet case and runs goodies-report again (against that case's full run), then times the
-event models alone: a full refresh against an incremental run after another 1%.
+event models alone: a full refresh against an incremental run after another 1%. The event
+models alone are timed the same way on the event-heavy case, where dbt's fixed cost for
+each model weighs less against the events themselves.
 
 Benchmarks print figures; tests never time anything. Run it on a quiet machine.
 """
@@ -35,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -324,20 +327,27 @@ def dbt_event_models(case_dir: Path, data_dir: Path, full_refresh: bool) -> floa
     return results["elapsed_time"]
 
 
-def incremental(full: Measured, work: Path) -> dict[str, float]:
+def incremental(full: Measured, work: Path) -> dict[str, Any]:
     """After the full run of a Parquet case: +1% events and the whole run again; then the
     event models alone, a full refresh against an incremental run after another +1%."""
     case_dir = work / full.case.name
     data_dir = case_dir / "raw"
-    figures = {"full_run": full.full.wall}
+    figures: dict[str, Any] = {"case": full.case.name, "full_run": full.full.wall}
     print(f"\n== incremental, on {full.case.name}: +1% events, then goodies-report", flush=True)
     print(f"   appended {append_events(data_dir, 1)}", flush=True)
     figures["incremental_run"] = goodies_report(case_dir, data_dir, label="after-append").wall
-    print("   the event models alone: full refresh, +1% events, incremental", flush=True)
-    figures["full_refresh_models"] = dbt_event_models(case_dir, data_dir, full_refresh=True)
-    print(f"   appended {append_events(data_dir, 2)}", flush=True)
-    figures["incremental_models"] = dbt_event_models(case_dir, data_dir, full_refresh=False)
+    figures["event_models"] = {full.case.name: event_models_alone(case_dir, data_dir, round_no=2)}
     return figures
+
+
+def event_models_alone(case_dir: Path, data_dir: Path, round_no: int) -> dict[str, float]:
+    """The event models alone on a built case: a full refresh, then +1% events and an
+    incremental run."""
+    print("   the event models alone: full refresh, +1% events, incremental", flush=True)
+    full_refresh = dbt_event_models(case_dir, data_dir, full_refresh=True)
+    print(f"   appended {append_events(data_dir, round_no)}", flush=True)
+    incremental_run = dbt_event_models(case_dir, data_dir, full_refresh=False)
+    return {"full_refresh_models": full_refresh, "incremental_models": incremental_run}
 
 
 def gib(value: int) -> str:
@@ -351,7 +361,7 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join("| " + line + " |" for line in lines)
 
 
-def report(measured: list[Measured], incremental_figures: dict[str, float] | None) -> None:
+def report(measured: list[Measured], incremental_figures: dict[str, Any] | None) -> None:
     print("\n## Machine")
     print(
         f"{platform.platform()}, {os.cpu_count()} cores, "
@@ -413,18 +423,18 @@ def report(measured: list[Measured], incremental_figures: dict[str, float] | Non
             "yes" if m.render_only.wall < 1 else "NO",
         ])  # fmt: skip
     if incremental_figures:
-        share = (
-            incremental_figures["incremental_models"] / incremental_figures["full_refresh_models"]
-        )
-        targets.append([
-            "re-run after +1% events at most 15% of a full build (event models)", "",
-            f"{incremental_figures['incremental_models']:.1f} s / "
-            f"{incremental_figures['full_refresh_models']:.1f} s = {share:.0%}", "15%",
-            "yes" if share <= 0.15 else "NO",
-        ])  # fmt: skip
+        for case_name, figures in incremental_figures["event_models"].items():
+            share = figures["incremental_models"] / figures["full_refresh_models"]
+            targets.append([
+                "re-run after +1% events at most 15% of a full build (event models)",
+                case_name,
+                f"{figures['incremental_models']:.1f} s / "
+                f"{figures['full_refresh_models']:.1f} s = {share:.0%}", "15%",
+                "yes" if share <= 0.15 else "NO",
+            ])  # fmt: skip
         whole = incremental_figures["incremental_run"] / incremental_figures["full_run"]
         targets.append([
-            "the same, whole goodies-report run", "",
+            "the same, whole goodies-report run", incremental_figures["case"],
             f"{incremental_figures['incremental_run']:.1f} s / "
             f"{incremental_figures['full_run']:.1f} s = {whole:.0%}", "15%",
             "yes" if whole <= 0.15 else "NO",
@@ -447,11 +457,22 @@ def main() -> None:
     cases = [Case(n, f) for n in sizes for f in formats]
     if args.event_heavy:
         cases.append(Case(max(sizes), "parquet", EVENT_HEAVY_SCANS))
-    measured = [run_case(case, args.work, memory_limit) for case in cases]
-    incremental_figures = None
-    if args.incremental:
-        base = next(m for m in measured if m.case == Case(max(sizes), "parquet"))
-        incremental_figures = incremental(base, args.work)
+    measured, incremental_figures = [], None
+    for case in cases:
+        measured.append(run_case(case, args.work, memory_limit))
+        # right after its full run, as a user re-runs: dbt's saved parse is still this
+        # database's, not the next case's
+        if args.incremental and case == Case(max(sizes), "parquet"):
+            incremental_figures = incremental(measured[-1], args.work)
+    if incremental_figures:
+        # the event models again where events are many: their fixed cost weighs less
+        for m in measured:
+            if m.case.repeat_scans:
+                print(f"\n== incremental, on {m.case.name}", flush=True)
+                case_dir = args.work / m.case.name
+                incremental_figures["event_models"][m.case.name] = event_models_alone(
+                    case_dir, case_dir / "raw", round_no=1
+                )
     report(measured, incremental_figures)
 
 
