@@ -99,7 +99,7 @@ groups as (
         dimension,
         member,
         member_channel
-    from {{ ref('int_shipment_members') }} as shipment_members
+    from {{ ref('int_shipment_members') }}
 
     union
 
@@ -108,7 +108,7 @@ groups as (
         dimension,
         member,
         member_channel
-    from {{ ref('int_recipient_members') }} as recipient_members
+    from {{ ref('int_recipient_members') }}
 
 ),
 
