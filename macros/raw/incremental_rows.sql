@@ -5,12 +5,12 @@
     and gives exactly the rows a full refresh would.
 
     A staged row is a distinct raw row, named by `row_hash` (a hash of its
-    raw text: see raw_row_hash). Rules 1
-    and 2 look at other rows: how many copies a row has, and whether another
-    distinct row shares its key. So a re-run recomputes every raw row whose
-    key is touched by a change: a new distinct row, a row whose number of
-    copies changed, a row that left the file. The model replaces those rows
-    by row_hash (delete+insert) and its post-hook deletes the rows that left.
+    raw text: see raw_row_hash). Rules 1 and 2 look at other rows: how many
+    copies a row has, and whether another distinct row shares its key. So a
+    re-run recomputes every raw row whose key is touched by a change: a new
+    distinct row, a row whose number of copies changed, a row that left the
+    file. The model replaces those rows by row_hash (delete+insert); a row
+    that left is replaced by a marker row, which the post-hook deletes.
 
     Only single-column keys are handled; the three tables have one.
 -#}
@@ -46,7 +46,13 @@
 {%- endmacro %}
 
 
-{% macro merge_exact_duplicates_incrementally(relation, table_name) %}
+{#-
+    The raw table is read where each step needs it rather than through one
+    CTE: DuckDB would hold every raw row of the first read until the second
+    one, spilling a gigabyte at ten million events.
+-#}
+{% macro merge_exact_duplicates_incrementally(source_name, table_name) %}
+    {% set relation = source(source_name, table_name) %}
     {% set table = contract_table(table_name) %}
     {% set columns = table.columns | map(attribute='name') | list %}
     {% if table.key | length != 1 %}
@@ -74,27 +80,40 @@
         group by {{ raw_row_hash(columns) }}
     ),
 
-    changed as (
-        select counted.row_hash, counted.{{ key }}
+    -- the raw rows against the staged ones, in one join (two anti-joins of
+    -- the whole table cost twice as much): a raw row whose number of copies
+    -- changed or that is new, a staged row that left the file
+    differences as (
+        select
+            coalesce(counted.row_hash, staged.row_hash) as row_hash,
+            counted.{{ key }} as raw_key,
+            staged.{{ key }} as staged_key,
+            counted.row_hash is null as has_departed
         from counted
-        left join {{ this }} as staged
+        full outer join (
+            select row_hash, merged_copies, {{ key }} from {{ this }}
+        ) as staged
             on counted.row_hash = staged.row_hash
-            and counted.merged_copies = staged.merged_copies
-        where staged.row_hash is null
+        where
+            counted.row_hash is null
+            or staged.row_hash is null
+            or counted.merged_copies <> staged.merged_copies
     ),
 
-    departed as (
-        select staged.{{ key }}
-        from {{ this }} as staged
-        left join counted
-            on staged.row_hash = counted.row_hash
-        where counted.row_hash is null
+    changed as (
+        select row_hash, raw_key as {{ key }}
+        from differences
+        where not has_departed
     ),
 
     touched_keys as (
-        select {{ key }} from changed where {{ key }} is not null
+        select raw_key as {{ key }}
+        from differences
+        where not has_departed and raw_key is not null
         union
-        select {{ key }} from departed where {{ key }} is not null
+        select staged_key as {{ key }}
+        from differences
+        where has_departed and staged_key is not null
     ),
 
     -- every raw row of a touched key (so that a key clash is seen whole),
@@ -118,29 +137,33 @@
 
     select * from restaged
 
+    union all
+
+    -- each staged row that left the file, as a marker row of its hash: the
+    -- delete+insert takes the staged row out, and the post-hook its marker
+    -- (no staged row has a null merged_copies), without reading the raw
+    -- table a third time
+    select
+        {%- for column in columns %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }},
+        {%- endfor %}
+        row_hash,
+        cast(null as {{ dbt.type_bigint() }}) as merged_copies,
+        false as has_key_clash
+    from differences
+    where has_departed
+
     {% endif %}
 {% endmacro %}
 
 
 {#-
-    The post-hook: staged rows no longer in the raw table leave. The model
-    reads the same source, so dbt already knows it depends on it.
+    The post-hook: the marker rows of the staged rows that left the raw table
+    (see merge_exact_duplicates_incrementally) leave in turn; the staged rows
+    themselves went with the delete+insert.
 -#}
-{% macro delete_departed_rows(source_name, table_name) %}
+{% macro delete_departed_rows() %}
     {% if is_incremental() %}
-        {% set relation = source(source_name, table_name) %}
-        {% set columns = contract_table(table_name).columns
-            | map(attribute='name') | list %}
-        delete from {{ this }}
-        where row_hash in (
-            select staged.row_hash
-            from {{ this }} as staged
-            left join (
-                select {{ raw_row_hash(columns) }} as row_hash
-                from {{ relation }}
-            ) as raw_rows
-                on staged.row_hash = raw_rows.row_hash
-            where raw_rows.row_hash is null
-        )
+        delete from {{ this }} where merged_copies is null
     {% endif %}
 {% endmacro %}

@@ -14,20 +14,15 @@
     unique_key='row_hash',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_departed_rows('crm', 'opportunities') }}"
+    post_hook="{{ delete_departed_rows() }}"
 ) }}
 
 with
 
-source as (
-
-    select * from {{ source('crm', 'opportunities') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates_incrementally('source', 'opportunities') }}
+    -- reads the source itself, twice on an incremental run
+    {{ merge_exact_duplicates_incrementally('crm', 'opportunities') }}
 
 ),
 

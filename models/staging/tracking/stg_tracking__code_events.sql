@@ -14,20 +14,15 @@
     unique_key='row_hash',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_departed_rows('tracking', 'code_events') }}"
+    post_hook="{{ delete_departed_rows() }}"
 ) }}
 
 with
 
-source as (
-
-    select * from {{ source('tracking', 'code_events') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates_incrementally('source', 'code_events') }}
+    -- reads the source itself, twice on an incremental run
+    {{ merge_exact_duplicates_incrementally('tracking', 'code_events') }}
 
 ),
 
