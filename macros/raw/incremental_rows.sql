@@ -82,12 +82,12 @@
 
     -- the raw rows against the staged ones, in one join (two anti-joins of
     -- the whole table cost twice as much): a raw row whose number of copies
-    -- changed or that is new, a staged row that left the file
+    -- changed or that is new, a staged row that left the file. One hash is
+    -- one raw text, so a row found on both sides has one key.
     differences as (
         select
             coalesce(counted.row_hash, staged.row_hash) as row_hash,
-            counted.{{ key }} as raw_key,
-            staged.{{ key }} as staged_key,
+            coalesce(counted.{{ key }}, staged.{{ key }}) as {{ key }},
             counted.row_hash is null as has_departed
         from counted
         full outer join (
@@ -100,20 +100,10 @@
             or counted.merged_copies <> staged.merged_copies
     ),
 
-    changed as (
-        select row_hash, raw_key as {{ key }}
-        from differences
-        where not has_departed
-    ),
-
     touched_keys as (
-        select raw_key as {{ key }}
+        select distinct {{ key }}
         from differences
-        where not has_departed and raw_key is not null
-        union
-        select staged_key as {{ key }}
-        from differences
-        where has_departed and staged_key is not null
+        where {{ key }} is not null
     ),
 
     -- every raw row of a touched key (so that a key clash is seen whole),
@@ -124,7 +114,9 @@
         inner join touched_keys
             on counted.{{ key }} = touched_keys.{{ key }}
         union
-        select row_hash from changed where {{ key }} is null
+        select row_hash
+        from differences
+        where not has_departed and {{ key }} is null
     ),
 
     -- the raw rows read again rather than kept from above: holding every
