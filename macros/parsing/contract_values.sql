@@ -1,9 +1,11 @@
 {#-
     The value grammar of the raw-data contract, one pair of macros per type:
     `is_valid_<type>(expr)` says whether a non-null text value matches the
-    grammar, `to_<type>(expr)` turns a valid one into its typed value (null
-    otherwise). Both are plain SQL, so that the same staging runs on DuckDB
-    and PostgreSQL; engine differences go through adapter.dispatch.
+    grammar, `to_<type>(expr)` turns a valid one into its typed value, never
+    null, and any other into null: the row checks take a text whose typed
+    value is null for one of the wrong type. Both are plain SQL, so that the
+    same staging runs on DuckDB and PostgreSQL; engine differences go through
+    adapter.dispatch.
 
     Casts only ever run inside a `case` that has checked the text first:
     neither engine has a portable try_cast, and `and` does not guarantee the
@@ -251,26 +253,16 @@
 {%- endmacro %}
 
 
-{#- The two macros above for a type named in the contract. -#}
-{% macro is_valid_value(contract_type, expr) -%}
-    {%- if contract_type == 'integer' -%} {{ is_valid_integer(expr) }}
-    {%- elif contract_type == 'decimal' -%} {{ is_valid_decimal(expr) }}
-    {%- elif contract_type == 'boolean' -%} {{ is_valid_boolean(expr) }}
-    {%- elif contract_type == 'date' -%} {{ is_valid_date(expr) }}
-    {%- elif contract_type == 'timestamp' -%} {{ is_valid_timestamp(expr) }}
-    {%- elif contract_type == 'text' -%} true
-    {%- else -%}
-        {% do exceptions.raise_compiler_error(
-            'unknown contract type ' ~ contract_type) %}
-    {%- endif -%}
-{%- endmacro %}
-
+{#- The typed value of a text, for a type named in the contract. -#}
 {% macro to_value(contract_type, expr) -%}
     {%- if contract_type == 'integer' -%} {{ to_integer(expr) }}
     {%- elif contract_type == 'decimal' -%} {{ to_decimal(expr) }}
     {%- elif contract_type == 'boolean' -%} {{ to_boolean(expr) }}
     {%- elif contract_type == 'date' -%} {{ to_date(expr) }}
     {%- elif contract_type == 'timestamp' -%} {{ to_timestamp_utc(expr) }}
-    {%- else -%} {{ expr }}
+    {%- elif contract_type == 'text' -%} {{ expr }}
+    {%- else -%}
+        {% do exceptions.raise_compiler_error(
+            'unknown contract type ' ~ contract_type) %}
     {%- endif -%}
 {%- endmacro %}

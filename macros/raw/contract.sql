@@ -266,11 +266,30 @@
 
 
 {#-
+    The typed value of each non-text column of a contract table, as
+    `<column>__typed`: null where the raw text is null or breaks the type's
+    grammar, never null where it holds (see contract_values.sql). A staging
+    model selects them next to the raw columns, so that its row checks and
+    its typed output read one value and each text is parsed once.
+-#}
+{% macro typed_values(table_name) %}
+    {%- for column in contract_table(table_name).columns
+        if column.type != 'text' %}
+        {{ to_value(column.type, column.name) }}
+            as {{ column.name }}__typed
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
+{% endmacro %}
+
+
+{#-
     The first value check of rule 3 that a row fails, as
     '<reason>:<column>', or null. The checks are taken in the contract's
     order (a required value missing, then a value of the wrong type, then a
     word outside its list, then a number out of its range), each over the
-    columns in contract order.
+    columns in contract order. Reads the raw columns and the typed ones of
+    typed_values: a value is of the wrong type when its text is there and
+    its typed value is not.
 -#}
 {% macro contract_value_breach(table_name) %}
     {% set columns = contract_table(table_name).columns %}
@@ -279,8 +298,7 @@
         when {{ column.name }} is null then 'missing_value:{{ column.name }}'
     {%- endfor %}
     {%- for column in columns if column.type != 'text' %}
-        when {{ column.name }} is not null
-            and not {{ is_valid_value(column.type, column.name) }}
+        when {{ column.name }} is not null and {{ column.name }}__typed is null
             then 'invalid_type:{{ column.name }}'
     {%- endfor %}
     {%- for column in columns if column.get('allowed') %}
@@ -290,7 +308,7 @@
         ) then 'not_allowed:{{ column.name }}'
     {%- endfor %}
     {%- for column in columns if column.get('check') %}
-        {%- set value = to_value(column.type, column.name) %}
+        {%- set value = column.name ~ '__typed' %}
         {%- if column['check'] == 'score_0_10' %}
         when {{ value }} not between 0 and 10
             then 'not_allowed:{{ column.name }}'

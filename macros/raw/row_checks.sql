@@ -42,8 +42,9 @@
 
 {#-
     The first check of rules 2 to 4 that a staged row fails, as
-    '<reason>:<column>', or null. `time_breach` is the model's own rule-4
-    expression (the contradictions differ from table to table).
+    '<reason>:<column>', or null. It reads the typed columns of typed_values
+    beside the raw ones. `time_breach` is the model's own rule-4 expression
+    (the contradictions differ from table to table).
 -#}
 {% macro first_row_breach(table_name, time_breach='null') %}
     {% set key = contract_table(table_name).key %}

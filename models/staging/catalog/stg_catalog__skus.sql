@@ -2,9 +2,9 @@
     Staging of the raw `skus` table.
     Catalog: one row per SKU.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -21,13 +21,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('skus') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('skus') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -44,10 +54,10 @@ final as (
         tier,
 
         -- numbers
-        {{ to_decimal('unit_cost') }} as unit_cost,
+        unit_cost__typed as unit_cost,
 
         -- booleans
-        {{ to_boolean('is_active') }} as is_active,
+        is_active__typed as is_active,
 
         -- row checks
         sku as row_key,

@@ -2,9 +2,9 @@
     Staging of the raw `suppliers` table.
     Catalog: one row per supplier and its agreed service levels.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -21,13 +21,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('suppliers') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('suppliers') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -38,9 +48,9 @@ final as (
         supplier,
 
         -- numbers
-        {{ to_decimal('on_time_target') }} as on_time_target,
-        {{ to_integer('max_lead_time_days') }} as max_lead_time_days,
-        {{ to_decimal('max_defect_rate') }} as max_defect_rate,
+        on_time_target__typed as on_time_target,
+        max_lead_time_days__typed as max_lead_time_days,
+        max_defect_rate__typed as max_defect_rate,
 
         -- row checks
         supplier as row_key,

@@ -2,10 +2,11 @@
     Staging of the raw `leads` table.
     CRM: leads, matched to recipients by id or by e-mail.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes. Incremental: a re-run stages only what the rows appended to
-    the export touch (macros/raw/incremental_rows.sql).
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
+    Incremental: a re-run stages only what the rows appended to the export
+    touch (macros/raw/incremental_rows.sql).
 -#}
 
 {#- Spark's Parquet tables take no delete: a table there, rebuilt whole. -#}
@@ -26,13 +27,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('leads') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('leads') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -48,10 +59,10 @@ final as (
         lead_source,
 
         -- booleans
-        {{ to_boolean('is_qualified') }} as is_qualified,
+        is_qualified__typed as is_qualified,
 
         -- timestamps
-        {{ to_timestamp_utc('created_at') }} as created_at,
+        created_at__typed as created_at,
 
         -- row checks
         row_hash,

@@ -2,10 +2,11 @@
     Staging of the raw `opportunities` table.
     CRM: opportunities of leads.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes. Incremental: a re-run stages only what the rows appended to
-    the export touch (macros/raw/incremental_rows.sql).
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
+    Incremental: a re-run stages only what the rows appended to the export
+    touch (macros/raw/incremental_rows.sql).
 -#}
 
 {#- Spark's Parquet tables take no delete: a table there, rebuilt whole. -#}
@@ -26,40 +27,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('opportunities') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('opportunities') }} as breach
 
-    from merged
-
-),
-
-typed as (
-
-    select
-        -- ids
-        opportunity_id,
-        lead_id,
-
-        -- text
-        stage,
-
-        -- numbers
-        {{ to_decimal('amount') }} as amount,
-
-        -- timestamps
-        {{ to_timestamp_utc('created_at') }} as created_at,
-        {{ to_timestamp_utc('closed_at') }} as closed_at,
-
-        -- row checks
-        row_hash,
-        opportunity_id as row_key,
-        merged_copies,
-        breach
-
-    from checked
+    from typed
 
 ),
 
@@ -70,26 +54,35 @@ time_checked as (
         coalesce(
             breach,
             case
-                when closed_at < created_at
+                when closed_at__typed < created_at__typed
                     then 'closed_before_created:closed_at'
             end
         ) as first_breach
 
-    from typed
+    from checked
 
 ),
 
 final as (
 
     select
+        -- ids
         opportunity_id,
         lead_id,
+
+        -- text
         stage,
-        amount,
-        created_at,
-        closed_at,
+
+        -- numbers
+        amount__typed as amount,
+
+        -- timestamps
+        created_at__typed as created_at,
+        closed_at__typed as closed_at,
+
+        -- row checks
         row_hash,
-        row_key,
+        opportunity_id as row_key,
         merged_copies,
         {{ breach_reason('first_breach') }} as breach_reason,
         {{ breach_detail('first_breach') }} as breach_detail

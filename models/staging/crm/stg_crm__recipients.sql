@@ -2,9 +2,9 @@
     Staging of the raw `recipients` table.
     CRM: everyone the campaign targeted, holdout included.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -21,13 +21,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('recipients') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('recipients') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -46,7 +56,7 @@ final as (
         variant,
 
         -- booleans
-        {{ to_boolean('is_holdout') }} as is_holdout,
+        is_holdout__typed as is_holdout,
 
         -- row checks
         recipient_id as row_key,

@@ -2,9 +2,9 @@
     Staging of the raw `survey_responses` table.
     Feedback: survey answers of recipients.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -21,13 +21,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('survey_responses') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('survey_responses') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -43,10 +53,10 @@ final as (
         comment,
 
         -- numbers
-        {{ to_integer('nps_score') }} as nps_score,
+        nps_score__typed as nps_score,
 
         -- timestamps
-        {{ to_timestamp_utc('responded_at') }} as responded_at,
+        responded_at__typed as responded_at,
 
         -- row checks
         response_id as row_key,

@@ -2,9 +2,9 @@
     Staging of the raw `debrief_attendance` table.
     Governance: who attended the post-mortem debrief.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -21,13 +21,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('debrief_attendance') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('debrief_attendance') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -42,7 +52,7 @@ final as (
         attendee,
 
         -- dates
-        {{ to_date('meeting_date') }} as meeting_date,
+        meeting_date__typed as meeting_date,
 
         -- row checks
         coalesce(campaign_id, '') || '|' || coalesce(meeting_date, '')

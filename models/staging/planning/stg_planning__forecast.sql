@@ -3,9 +3,9 @@
     Planning: one row per campaign, SKU and channel; (campaign_id, sku,
     channel) is unique.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -22,13 +22,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('forecast') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('forecast') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -43,10 +53,10 @@ final as (
         channel,
 
         -- numbers
-        {{ to_integer('forecast_units') }} as forecast_units,
-        {{ to_decimal('forecast_cost') }} as forecast_cost,
-        {{ to_integer('forecast_leads') }} as forecast_leads,
-        {{ to_integer('forecast_conversions') }} as forecast_conversions,
+        forecast_units__typed as forecast_units,
+        forecast_cost__typed as forecast_cost,
+        forecast_leads__typed as forecast_leads,
+        forecast_conversions__typed as forecast_conversions,
 
         -- row checks
         coalesce(campaign_id, '') || '|' || coalesce(sku, '')

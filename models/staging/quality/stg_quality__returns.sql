@@ -2,9 +2,9 @@
     Staging of the raw `returns` table.
     Quality: items sent back or reported.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -21,13 +21,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('returns') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('returns') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -42,11 +52,11 @@ final as (
         reason,
 
         -- numbers
-        {{ to_integer('quantity') }} as quantity,
-        {{ to_decimal('handling_cost') }} as handling_cost,
+        quantity__typed as quantity,
+        handling_cost__typed as handling_cost,
 
         -- timestamps
-        {{ to_timestamp_utc('reported_at') }} as reported_at,
+        reported_at__typed as reported_at,
 
         -- row checks
         return_id as row_key,

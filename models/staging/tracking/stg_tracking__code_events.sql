@@ -2,10 +2,11 @@
     Staging of the raw `code_events` table.
     Tracking: scans and redemptions of codes.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes. Incremental: a re-run stages only what the rows appended to
-    the export touch (macros/raw/incremental_rows.sql).
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
+    Incremental: a re-run stages only what the rows appended to the export
+    touch (macros/raw/incremental_rows.sql).
 -#}
 
 {#- Spark's Parquet tables take no delete: a table there, rebuilt whole. -#}
@@ -26,13 +27,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('code_events') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('code_events') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -47,7 +58,7 @@ final as (
         event_type,
 
         -- timestamps
-        {{ to_timestamp_utc('event_at') }} as event_at,
+        event_at__typed as event_at,
 
         -- row checks
         row_hash,

@@ -3,9 +3,9 @@
     Tracking: a unique QR or promo code printed on a shipment; a shipment may
     carry several.
     Grain: one row per distinct raw row (exact duplicates merged, their
-    copies counted in merged_copies). Values typed; `breach_reason` holds the
-    first row check the row fails (rules 2 to 4 of the contract), null when
-    it passes.
+    copies counted in merged_copies). Each value typed once, for the row
+    checks and the output alike; `breach_reason` holds the first row check
+    the row fails (rules 2 to 4 of the contract), null when it passes.
 -#}
 
 with
@@ -22,13 +22,23 @@ merged as (
 
 ),
 
+typed as (
+
+    select
+        *,
+        {{ typed_values('codes') }}
+
+    from merged
+
+),
+
 checked as (
 
     select
         *,
         {{ first_row_breach('codes') }} as breach
 
-    from merged
+    from typed
 
 ),
 
@@ -43,7 +53,7 @@ final as (
         code_type,
 
         -- timestamps
-        {{ to_timestamp_utc('issued_at') }} as issued_at,
+        issued_at__typed as issued_at,
 
         -- row checks
         code as row_key,
