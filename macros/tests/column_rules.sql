@@ -1,18 +1,26 @@
 {#-
-    Generic test, declared once on a model: the model's not_null and
-    accepted_range column tests (both tagged column_rule by this project's
-    test macros) folded into one query, which reads the table once and
-    returns a row per test that fails, with its failing rows.
+    Generic test, declared once on a model: the model's not_null,
+    accepted_range, accepted_values, unique and unique_combination tests
+    (all tagged column_rule by this project's test macros) folded into one
+    query. The value checks share one scan of the table; each uniqueness
+    check groups the table on its own. The query returns a row per test
+    that fails, with the count of failures dbt's own test would report:
+    rows for not_null and accepted_range, distinct values for
+    accepted_values, duplicated values or combinations for the others.
 
     dbt spends some 50 ms on a test whatever the table's size, and a model
-    here carries up to fifty column tests: the report build runs this test
-    in their stead (goodies-report passes `--exclude tag:column_rule`;
+    here carries up to fifty such tests: the report build runs this test in
+    their stead (goodies-report passes `--exclude tag:column_rule`;
     `--unit-tests`, like `dbt build` by hand, runs both). The tests are read
-    from dbt's graph when the test runs, so a column test added to a model's
-    YAML is folded in as soon as it is written; a bound written as
+    from dbt's graph when the test runs, so a test added to a model's YAML
+    is folded in as soon as it is written; a bound written as
     `{{ var('name') }}` is read from the var, any other Jinja in a bound is
     refused. tests/quality/assert_column_tests_are_folded.sql fails on a
     tagged test whose model has no column_rules.
+
+    Relationships tests stay on their own: the parent table they read is
+    not always built before the model they test, and this test runs as
+    soon as its model is.
 -#}
 {% test column_rules(model) %}
 
@@ -20,24 +28,34 @@
 
 {%- if execute and not rules -%}
     {% do exceptions.raise_compiler_error(
-        "column_rules on " ~ model.identifier ~ " folds no not_null or "
-        ~ "accepted_range test: remove it from the model's data_tests") %}
+        "column_rules on " ~ model.identifier ~ " folds no test: remove it "
+        ~ "from the model's data_tests") %}
 {%- endif %}
 
-with counted as (
+{%- set scanned = rules | selectattr('failures') | list -%}
+{%- set grouped = rules | selectattr('failing_groups') | list %}
+
+with
+
+{%- if scanned %}
+
+counted as (
 
     select
-        {%- for rule in rules %}
-        count(case when {{ rule.condition }} then 1 end)
-            as failing_{{ loop.index }}{{ "," if not loop.last }}
+        {%- for rule in scanned %}
+        {{ rule.failures }} as failures_{{ loop.index }}
+        {{- "," if not loop.last }}
         {%- endfor %}
     from {{ model }}
 
 ),
+{%- endif %}
+
+{%- if scanned %}
 
 folded as (
 
-    {%- for rule in rules %}
+    {%- for rule in scanned %}
     select
         {{ loop.index }} as rule_number,
         '{{ rule.test_name | replace("'", "''") }}' as test_name
@@ -45,34 +63,48 @@ folded as (
     {%- endfor %}
 
 ),
+{%- endif %}
 
 checked as (
+    {%- if scanned %}
 
     select
         folded.test_name,
         case folded.rule_number
-            {%- for rule in rules %}
-            when {{ loop.index }} then counted.failing_{{ loop.index }}
+            {%- for rule in scanned %}
+            when {{ loop.index }} then counted.failures_{{ loop.index }}
             {%- endfor %}
-        end as failing_rows
+        end as failures
     from folded
     cross join counted
+    {%- endif %}
+    {%- for rule in grouped %}
+    {{- "\n\n    union all\n" if scanned or not loop.first }}
+    select
+        '{{ rule.test_name | replace("'", "''") }}' as test_name,
+        count(*) as failures
+    from (
+        {{ rule.failing_groups | indent(8) }}
+    ) as failing
+    {%- endfor %}
 
 )
 
-select test_name, failing_rows
+select test_name, failures
 
 from checked
 
-where failing_rows > 0
+where failures > 0
 
 {% endtest %}
 
 
 {#-
-    The not_null and accepted_range tests attached to the model of the
-    relation, each as {test_name, condition}: the condition a failing row
-    meets, the test's `where` config included.
+    The tests tagged column_rule attached to the model of the relation,
+    each as {test_name, failures} (an aggregate over the relation that
+    counts what the test fails on) or {test_name, failing_groups} (a query
+    returning a row per duplicated value), the test's `where` config
+    included.
 -#}
 {% macro goodies_column_rules(relation) %}
     {%- set owner = namespace(unique_id=none) -%}
@@ -98,31 +130,81 @@ where failing_rows > 0
                 test.name ~ ": column_rules folds only tests that fail on any "
                 ~ "row (severity error, error_if '!= 0', no limit)") %}
         {%- endif -%}
+        {%- set where = ('(' ~ config.where ~ ') and ')
+            if config.where else '' -%}
 
-        {%- if kind not in ('not_null', 'accepted_range') -%}
-            {% do exceptions.raise_compiler_error(
-                test.name ~ ": column_rules folds not_null and accepted_range "
-                ~ "tests; a " ~ kind ~ " test cannot be tagged column_rule") %}
-        {%- elif kind == 'not_null' -%}
-            {%- set condition = column ~ ' is null' -%}
+        {%- if kind == 'not_null' -%}
+            {%- do rules.append({
+                'test_name': test.name,
+                'failures': rows_where(where ~ column ~ ' is null')}) -%}
+        {%- elif kind == 'accepted_range' -%}
+            {%- do rules.append({
+                'test_name': test.name,
+                'failures': rows_where(where ~ '(' ~ out_of_range(
+                    column,
+                    goodies_bound(test.name, arguments.get('min_value')),
+                    goodies_bound(test.name, arguments.get('max_value'))
+                ) ~ ')')}) -%}
+        {%- elif kind == 'accepted_values' -%}
+            {%- do rules.append({
+                'test_name': test.name,
+                'failures': 'count(distinct case when ' ~ where ~ column
+                    ~ ' not in (' ~ accepted_list(
+                        arguments['values'], arguments.get('quote', true))
+                    ~ ') then ' ~ column ~ ' end)'}) -%}
+        {%- elif kind in ('unique', 'unique_combination') -%}
+            {%- set columns = [column] if kind == 'unique'
+                else arguments.columns -%}
+            {%- set filters = ['(' ~ config.where ~ ')']
+                if config.where else [] -%}
+            {%- if kind == 'unique' -%}
+                {%- do filters.append(column ~ ' is not null') -%}
+            {%- endif -%}
+            {%- do rules.append({
+                'test_name': test.name,
+                'failing_groups': duplicated_groups(
+                    relation, columns, filters)}) -%}
         {%- else -%}
-            {%- set condition = out_of_range(
-                column,
-                goodies_bound(test.name, arguments.get('min_value')),
-                goodies_bound(test.name, arguments.get('max_value'))
-            ) -%}
+            {% do exceptions.raise_compiler_error(
+                test.name ~ ": column_rules folds not_null, accepted_range, "
+                ~ "accepted_values, unique and unique_combination tests; a "
+                ~ kind ~ " test cannot be tagged column_rule") %}
         {%- endif -%}
-
-        {%- if config.where -%}
-            {%- set condition = '(' ~ config.where ~ ') and ('
-                ~ condition ~ ')' -%}
-        {%- endif -%}
-        {%- do rules.append(
-            {'test_name': test.name, 'condition': condition}) -%}
     {%- endfor -%}
 
     {{ return(rules | sort(attribute='test_name')) }}
 {% endmacro %}
+
+
+{#- How many rows meet a condition, as an aggregate. -#}
+{% macro rows_where(condition) -%}
+    count(case when {{ condition }} then 1 end)
+{%- endmacro %}
+
+
+{#- The accepted values as an SQL list, quoted as dbt's test quotes them. -#}
+{% macro accepted_list(values, quote) -%}
+    {%- for value in values -%}
+        {%- if quote -%}
+            '{{ value | string | replace("'", "''") }}'
+        {%- else -%}
+            {{ value }}
+        {%- endif -%}
+        {{- ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- A row per combination of `columns` found more than once. -#}
+{% macro duplicated_groups(relation, columns, filters) -%}
+select {{ columns | join(', ') }}
+from {{ relation }}
+{%- if filters %}
+where {{ filters | join(' and ') }}
+{%- endif %}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{%- endmacro %}
 
 
 {#- A bound as the test was given it: a number, none, or {{ var('name') }}. -#}

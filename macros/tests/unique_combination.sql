@@ -1,5 +1,10 @@
-{#- Generic test: the combination of `columns` is unique in the model. -#}
+{#-
+    Generic test: the combination of `columns` is unique in the model.
+    Tagged column_rule, as unique is: see column_rules.sql.
+-#}
 {% test unique_combination(model, columns) %}
+
+{{ config(tags=['column_rule']) }}
 
 select {{ columns | join(', ') }}
 

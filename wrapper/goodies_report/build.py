@@ -48,8 +48,9 @@ class BuildError(GoodiesError):
     """dbt did not build: a node failed, a test failed or the project did not compile."""
 
 
-# The column tests a model's column_rules test folds into one query (the project's not_null
-# and accepted_range tag themselves so); see Settings.unit_tests.
+# The single-table tests a model's column_rules test folds into one query (the project's
+# not_null, accepted_range, accepted_values, unique and unique_combination tag themselves
+# so); see Settings.unit_tests.
 FOLDED_TESTS = "tag:column_rule"
 
 
@@ -63,9 +64,9 @@ class Settings:
     dbt_vars: Mapping[str, Any] = field(default_factory=dict)
     # dbt's unit tests check each definition on hand-computed rows: they do not depend on
     # the data, so CI runs them (README) and a report build leaves them out, which saves a
-    # tenth of the build whatever its size. A report build also leaves out each not_null
-    # and accepted_range column test, which a model's column_rules test checks in one query
-    # (macros/tests/column_rules.sql); with unit_tests, every test runs, as in `dbt build`.
+    # tenth of the build whatever its size. A report build also leaves out each test that a
+    # model's column_rules test checks in one query (macros/tests/column_rules.sql): all but
+    # the relationships; with unit_tests, every test runs, as in `dbt build`.
     unit_tests: bool = False
     # Set for a target of dbt-spark's session method: where its catalog and tables live.
     spark_dir: Path | None = None

@@ -382,9 +382,9 @@ def test_docs_generate_describes_every_model_and_column(tiny, tmp_path):
     assert undescribed == []
 
 
-# --- column_rules: the column tests of a model folded into one query ------------------------
+# --- column_rules: the single-table tests of a model folded into one query ------------------
 
-FOLDED = ("not_null", "accepted_range")
+FOLDED = ("not_null", "accepted_range", "accepted_values", "unique", "unique_combination")
 
 
 def test_every_model_with_column_tests_has_its_column_rules(tiny):
@@ -399,13 +399,14 @@ def test_every_model_with_column_tests_has_its_column_rules(tiny):
 def test_a_report_build_runs_column_rules_instead_of_the_column_tests(breaches):
     run = json.loads((PROJECT_DIR / "target" / "duckdb" / "run_results.json").read_text())
     ran = [r["unique_id"].split(".")[2] for r in run["results"]]
-    assert not [name for name in ran if name.startswith(("not_null_", "accepted_range_"))]
+    assert not [name for name in ran if name.startswith(tuple(f"{kind}_" for kind in FOLDED))]
+    assert len([name for name in ran if name.startswith("relationships_")]) > 50
     assert len([name for name in ran if name.startswith("column_rules_")]) > 50
 
 
 def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
     """Break a few values of a built demo, then run each column test and each model's
-    column_rules: the same tests fail, on the same number of rows, `where` configs and a
+    column_rules: the same tests fail, with the same count of failures, `where` configs and a
     bound read from a var included."""
     from dbt.cli.main import dbtRunner
 
@@ -434,6 +435,49 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
                 f"update main.{table} set {column} = {value} where rowid in "
                 f"(select rowid from main.{table} where {where} limit {n})"
             )
+        # two more codes take the first code: one duplicated value
+        con.execute(
+            "update main.fct_codes set code = (select min(code) from main.fct_codes) "
+            "where code in (select code from main.fct_codes order by code limit 2 offset 1)"
+        )
+        # three codes on channels nobody ships by, two of them on the same one
+        con.execute(
+            "update main.fct_codes set channel = case when code = (select max(code) from "
+            "main.fct_codes) then 'carrier_pigeon' else 'smoke_signal' end where code in "
+            "(select code from main.fct_codes order by code desc limit 3)"
+        )
+        # a kept shipment takes the key of another kept one (the test looks at kept rows
+        # only), and a shipment set aside takes the key of a third
+        kept = "select shipment_id from main.int_shipments__checked where is_kept"
+        con.execute(
+            f"update main.int_shipments__checked set shipment_id = ({kept} order by "
+            f"shipment_id limit 1) where shipment_id = ({kept} order by shipment_id "
+            "limit 1 offset 1)"
+        )
+        con.execute(
+            f"update main.int_shipments__checked set shipment_id = ({kept} order by "
+            "shipment_id desc limit 1) where shipment_id = (select min(shipment_id) from "
+            "main.int_shipments__checked where not is_kept)"
+        )
+        # a counted response answers for the recipient of another (the test looks at
+        # counted responses only), and a response not counted for the recipient of a third
+        counted = (
+            "select campaign_id, recipient_id, response_id from main.fct_responses "
+            "where is_counted and recipient_id is not null order by response_id"
+        )
+        for taker, giver in (
+            (f"{counted} limit 1 offset 1", f"{counted} limit 1"),
+            (
+                "select response_id from main.fct_responses where not is_counted "
+                "order by response_id limit 1",
+                f"{counted} limit 1 offset 2",
+            ),
+        ):
+            con.execute(
+                "update main.fct_responses set campaign_id = giver.campaign_id, "
+                f"recipient_id = giver.recipient_id from ({giver}) as giver "
+                f"where fct_responses.response_id = (select response_id from ({taker}))"
+            )
     finally:
         con.close()
 
@@ -443,7 +487,10 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
         duckdb_path=database,
         dbt_vars={"raw_mode": "files", "raw_data_dir": str(generated.out_dir), "as_of": AS_OF},
     )
-    models = ["fct_leads", "fct_codes", "segment_findings", "kpis_by_sku"]
+    models = [
+        "fct_leads", "fct_codes", "segment_findings", "kpis_by_sku", "int_shipments__checked",
+        "fct_responses",
+    ]  # fmt: skip
     with dbt_environment(settings):
         res = dbtRunner().invoke(
             ["test", *settings.dbt_args(), "--store-failures", "--select", *models,
@@ -465,7 +512,7 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
             elif kind == "column_rules":
                 assert result["status"] == "fail", node["name"]
                 for name, failing in con.execute(
-                    f"select test_name, failing_rows from {result['relation_name']}"
+                    f"select test_name, failures from {result['relation_name']}"
                 ).fetchall():
                     folded_said[name] = failing
     finally:
@@ -473,19 +520,26 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
 
     failed = sorted((*manifest_column(manifest, name), n) for name, n in each_failed.items())
     assert failed == [
-        ("fct_codes", "days_to_activation", 3),
-        ("fct_leads", "is_code_tracked", 2),
-        ("kpis_by_sku", "cpl_90d", 2),
-        ("kpis_by_sku", "delivery_rate", 1),
-        ("segment_findings", "n", 1),
+        ("fct_codes", "accepted_values", "channel", 2),
+        ("fct_codes", "not_null", "days_to_activation", 3),
+        ("fct_codes", "unique", "code", 1),
+        ("fct_leads", "not_null", "is_code_tracked", 2),
+        ("fct_responses", "unique_combination", "campaign_id, recipient_id", 1),
+        ("int_shipments__checked", "unique", "shipment_id", 1),
+        ("kpis_by_sku", "accepted_range", "cpl_90d", 2),
+        ("kpis_by_sku", "accepted_range", "delivery_rate", 1),
+        ("segment_findings", "accepted_range", "n", 1),
     ]
     assert folded_said == each_failed
 
 
-def manifest_column(manifest: dict, test_name: str) -> tuple[str, str]:
+def manifest_column(manifest: dict, test_name: str) -> tuple[str, str, str]:
+    """The model, kind and column (or columns) of a test."""
     node = next(n for n in manifest["nodes"].values() if n["name"] == test_name)
     model = manifest["nodes"][node["attached_node"]]["name"]
-    return model, node["test_metadata"]["kwargs"]["column_name"]
+    metadata = node["test_metadata"]
+    columns = metadata["kwargs"].get("columns") or [metadata["kwargs"]["column_name"]]
+    return model, metadata["name"], ", ".join(columns)
 
 
 def test_a_column_test_left_unfolded_fails_the_build(tmp_path):
@@ -541,4 +595,4 @@ def test_a_column_test_left_unfolded_fails_the_build(tmp_path):
         and n.get("attached_node") == "model.goodies.dim_campaigns"
         and "column_rule" in n["tags"]
     )
-    assert len(expected) == 2 and sorted(named) == expected
+    assert len(expected) == 3 and sorted(named) == expected
