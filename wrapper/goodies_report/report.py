@@ -15,7 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from goodies_report.build import InputError, Settings
-from goodies_report.warehouse import WarehouseError, read_comments, read_table, reading
+from goodies_report.warehouse import (
+    WarehouseError,
+    read_comments,
+    read_table,
+    reading,
+    utc_text,
+)
 
 TIMING_KEYS = ("postmortem_due", "followup_due", "days_since_end", "stage")
 # report.json's breakdown dimension -> the mart holding it
@@ -77,9 +83,7 @@ def json_value(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.isoformat(timespec="seconds") + "Z"
+        return utc_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -142,17 +146,6 @@ def _suppliers(settings: Settings) -> dict[str, list[dict[str, Any]]]:
         record = {key: json_value(row[key]) for key in SUPPLIER_KEYS}
         record["breaches"] = [name for flag, name in BREACHES.items() if row[flag]]
         grouped.setdefault(str(row["campaign_id"]), []).append(record)
-    return grouped
-
-
-def _comments(settings: Settings) -> dict[str, list[dict[str, Any]]]:
-    """Recipients' comments, e-mail addresses and phone numbers masked in the mart."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in read_comments(settings):
-        campaign_id = str(row.pop("campaign_id"))
-        row["responded_at"] = json_value(row["responded_at"])
-        row["nps_score"] = json_value(row["nps_score"])
-        grouped.setdefault(campaign_id, []).append(row)
     return grouped
 
 
@@ -228,7 +221,7 @@ def build_report(
         }
         forecast = _rows_by_campaign(read_table(settings, "forecast_vs_actual"), FORECAST_KEYS)
         revised = _rows_by_campaign(read_table(settings, "revised_forecast"), REVISED_KEYS)
-        comments = _comments(settings)
+        comments = read_comments(settings)
         incrementality = _rows_by_campaign(
             read_table(settings, "incrementality"), INCREMENTALITY_KEYS
         )

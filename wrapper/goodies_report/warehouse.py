@@ -84,41 +84,53 @@ def read_table(
     return _read_through_dbt(settings, name, f"select {select} from {relation}{where}")
 
 
-def read_comments(settings: Settings) -> list[dict[str, Any]]:
-    """Every survey comment (masked in the mart) as {campaign_id, responded_at, nps_score,
-    comment}, oldest first (a response without a time last), then by response id. A report
-    of a million recipients carries some 76,000: on DuckDB, writing the times as text and
-    sorting are the database's work, many times quicker than Python's; other engines are
-    read through dbt and sorted here, the same way."""
+def read_comments(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Every survey comment (masked in the mart) by campaign, as {responded_at, nps_score,
+    comment} ready for JSON (the time as UTC text to the second, with a Z), oldest first (a
+    response without a time last), then by response id. A report of a million recipients
+    carries some 80,000: on DuckDB, writing the times as text and sorting are the database's
+    work, many times quicker than Python's, and the rows are taken as tuples, not through
+    read_table's dicts; other engines are read through dbt and sorted here, the same way."""
     if _adapter(settings) == "duckdb":
-        return _read_duckdb(settings, "fct_responses", _COMMENTS_SQL)
-    rows = read_table(
-        settings,
-        "fct_responses",
-        columns=("campaign_id", "response_id", "responded_at", "nps_score", "comment_masked"),
-        present="comment_masked",
-    )
-    rows = [r for r in rows if r["comment_masked"]]
-    rows.sort(
-        key=lambda r: (
-            r["responded_at"] is None,
-            r["responded_at"] or dt.datetime.min,
-            str(r["response_id"]),
+        rows = _fetch_duckdb(settings, "fct_responses", _COMMENTS_SQL)
+    else:
+        read = read_table(
+            settings,
+            "fct_responses",
+            columns=("campaign_id", "response_id", "responded_at", "nps_score", "comment_masked"),
+            present="comment_masked",
         )
-    )
-    return [
-        {
-            "campaign_id": r["campaign_id"],
-            "responded_at": r["responded_at"],
-            "nps_score": r["nps_score"],
-            "comment": r["comment_masked"],
-        }
-        for r in rows
-    ]
+        read = [r for r in read if r["comment_masked"]]
+        read.sort(
+            key=lambda r: (
+                r["responded_at"] is None,
+                r["responded_at"] or dt.datetime.min,
+                str(r["response_id"]),
+            )
+        )
+        rows = [
+            (r["campaign_id"], utc_text(r["responded_at"]), r["nps_score"], r["comment_masked"])
+            for r in read
+        ]
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for campaign_id, responded_at, nps_score, comment in rows:
+        grouped.setdefault(str(campaign_id), []).append(
+            {"responded_at": responded_at, "nps_score": nps_score, "comment": comment}
+        )
+    return grouped
+
+
+def utc_text(value: dt.datetime | None) -> str | None:
+    """A timestamp as report.json writes it: UTC, to the second, with a Z."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"
 
 
 # responded_at is a timestamp without time zone, in UTC (raw-data.md): as text, it is what
-# report.json_value writes for it (to the second, with a Z). Response ids in DuckDB's byte
+# utc_text writes for it (to the second, with a Z). Response ids in DuckDB's byte
 # order (no collation is set), which is the order Python gives text.
 _COMMENTS_SQL = f"""
 select
@@ -182,6 +194,18 @@ def _connect(path: Path) -> Any:
 
 
 def _read_duckdb(settings: Settings, name: str, sql: str | None = None) -> list[dict[str, Any]]:
+    columns, rows = _query_duckdb(settings, name, sql)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _fetch_duckdb(settings: Settings, name: str, sql: str) -> list[tuple[Any, ...]]:
+    return _query_duckdb(settings, name, sql)[1]
+
+
+def _query_duckdb(
+    settings: Settings, name: str, sql: str | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The column names and the rows of a query of the mart table `name`."""
     import duckdb
 
     path = _checked_path(settings)
@@ -192,8 +216,7 @@ def _read_duckdb(settings: Settings, name: str, sql: str | None = None) -> list[
         con = _connect(path)
     try:
         cursor = con.execute(sql or f"select * from {SCHEMA}.{name}")
-        columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return [column[0] for column in cursor.description], cursor.fetchall()
     except duckdb.CatalogException as exc:
         raise WarehouseError(
             f"table {SCHEMA}.{name} not found in {path}; build it first (run without --skip-build)"
