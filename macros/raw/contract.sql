@@ -266,30 +266,13 @@
 
 
 {#-
-    The typed value of each non-text column of a contract table, as
-    `<column>__typed`: null where the raw text is null or breaks the type's
-    grammar, never null where it holds (see contract_values.sql). A staging
-    model selects them next to the raw columns, so that its row checks and
-    its typed output read one value and each text is parsed once.
--#}
-{% macro typed_values(table_name) %}
-    {%- for column in contract_table(table_name).columns
-        if column.type != 'text' %}
-        {{ to_value(column.type, column.name) }}
-            as {{ column.name }}__typed
-        {%- if not loop.last %},{% endif %}
-    {%- endfor %}
-{% endmacro %}
-
-
-{#-
     The first value check of rule 3 that a row fails, as
     '<reason>:<column>', or null. The checks are taken in the contract's
     order (a required value missing, then a value of the wrong type, then a
     word outside its list, then a number out of its range), each over the
-    columns in contract order. Reads the raw columns and the typed ones of
-    typed_values: a value is of the wrong type when its text is there and
-    its typed value is not.
+    columns in contract order. Reads the raw columns and their typed values
+    (`<column>__typed`, from merge_exact_duplicates): a value is of the wrong
+    type when its text is there and its typed value is not.
 -#}
 {% macro contract_value_breach(table_name) %}
     {% set columns = contract_table(table_name).columns %}

@@ -139,6 +139,9 @@
         {%- for column in columns %}
         cast(null as {{ dbt.type_string() }}) as {{ column }},
         {%- endfor %}
+        {%- for column in table.columns if column.type != 'text' %}
+        null as {{ column.name }}__typed,
+        {%- endfor %}
         row_hash,
         cast(null as {{ dbt.type_bigint() }}) as merged_copies,
         false as has_key_clash

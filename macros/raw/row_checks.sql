@@ -6,6 +6,14 @@
     Incremental staging (incremental_rows.sql) adds each row's `row_hash`,
     and restages only the raw rows whose hash is in the relation
     `hashes_in`.
+
+    Each non-text value is typed here too, once per distinct row, as
+    `<column>__typed`: null where the text is null or not of the column's
+    type (contract_values.sql). The row checks and the model's output read
+    these columns. Typed here rather than in a CTE of their own: PostgreSQL
+    copies the expressions of a plain CTE into each place that uses them,
+    so a text would be parsed once per use; it copies none out of a grouped
+    query.
 -#}
 
 {% macro merge_exact_duplicates(
@@ -15,6 +23,10 @@
     {% set columns = table.columns | map(attribute='name') | list %}
     select
         {{ columns | join(',\n        ') }},
+    {%- for column in table.columns if column.type != 'text' %}
+        {{ to_value(column.type, column.name) }}
+            as {{ column.name }}__typed,
+    {%- endfor %}
     {%- if row_hash %}
         {{ raw_row_hash(columns) }} as row_hash,
     {%- endif %}
@@ -42,9 +54,9 @@
 
 {#-
     The first check of rules 2 to 4 that a staged row fails, as
-    '<reason>:<column>', or null. It reads the typed columns of typed_values
-    beside the raw ones. `time_breach` is the model's own rule-4 expression
-    (the contradictions differ from table to table).
+    '<reason>:<column>', or null. It reads the typed columns of
+    merge_exact_duplicates beside the raw ones. `time_breach` is the model's
+    own rule-4 expression (the contradictions differ from table to table).
 -#}
 {% macro first_row_breach(table_name, time_breach='null') %}
     {% set key = contract_table(table_name).key %}

@@ -21,23 +21,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('skus') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('skus') }} as breach
 
-    from typed
+    from merged
 
 ),
 

@@ -21,23 +21,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('suppliers') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('suppliers') }} as breach
 
-    from typed
+    from merged
 
 ),
 

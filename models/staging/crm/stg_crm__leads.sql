@@ -27,23 +27,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('leads') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('leads') }} as breach
 
-    from typed
+    from merged
 
 ),
 

@@ -27,23 +27,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('opportunities') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('opportunities') }} as breach
 
-    from typed
+    from merged
 
 ),
 

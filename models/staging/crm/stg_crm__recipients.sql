@@ -21,23 +21,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('recipients') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('recipients') }} as breach
 
-    from typed
+    from merged
 
 ),
 

@@ -22,23 +22,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('shipments') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('shipments') }} as breach
 
-    from typed
+    from merged
 
 ),
 

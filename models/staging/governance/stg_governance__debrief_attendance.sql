@@ -21,23 +21,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('debrief_attendance') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('debrief_attendance') }} as breach
 
-    from typed
+    from merged
 
 ),
 

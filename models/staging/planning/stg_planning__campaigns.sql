@@ -21,23 +21,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('campaigns') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('campaigns') }} as breach
 
-    from typed
+    from merged
 
 ),
 

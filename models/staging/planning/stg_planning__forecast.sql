@@ -22,23 +22,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('forecast') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('forecast') }} as breach
 
-    from typed
+    from merged
 
 ),
 

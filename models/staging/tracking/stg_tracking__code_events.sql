@@ -27,23 +27,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('code_events') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('code_events') }} as breach
 
-    from typed
+    from merged
 
 ),
 

@@ -22,23 +22,13 @@ merged as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ typed_values('codes') }}
-
-    from merged
-
-),
-
 checked as (
 
     select
         *,
         {{ first_row_breach('codes') }} as breach
 
-    from typed
+    from merged
 
 ),
 
