@@ -107,7 +107,10 @@
         when not {{ regex_matches(
             expr, '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$') }} then false
         {#- more integer digits than the decimal type holds #}
-        else not {{ regex_matches(expr, '^[+-]?0*[0-9]{29,}') }}
+        when {{ regex_matches(expr, '^[+-]?0*[1-9][0-9]{28,}') }} then false
+        {#- 28 nines whose fraction, rounded to 10 decimals, carries into a
+            29th integer digit: the cast would fail rather than round #}
+        else not {{ regex_matches(expr, '^[+-]?0*9{28}[.]9{10}[5-9]') }}
     end
 {%- endmacro %}
 

@@ -13,7 +13,7 @@ import csv
 import re
 from collections import Counter
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -180,6 +180,18 @@ def is_date(value: str) -> bool:
     return True
 
 
+def as_stored_decimal(value: str) -> Decimal:
+    """A decimal text as the warehouse holds it: rounded half away from zero to 10 decimals."""
+    with localcontext() as context:
+        context.prec = 200
+        return Decimal(value).quantize(Decimal(1).scaleb(-10), rounding=ROUND_HALF_UP)
+
+
+def fits_the_decimal_type(value: str) -> bool:
+    """Whether a decimal text, rounded, holds in the 28 integer digits of decimal(38, 10)."""
+    return -(10**28) < as_stored_decimal(value) < 10**28
+
+
 def value_breach(table: str, column: str, kind: str, value: str) -> str | None:
     """The rule-3 reason of one value, or None when it is fine."""
     required = kind.endswith("!")
@@ -188,7 +200,7 @@ def value_breach(table: str, column: str, kind: str, value: str) -> str | None:
         return "missing_value" if required else None
     if kind == "integer" and not (INTEGER.match(value) and abs(int(value)) < 2**63):
         return "invalid_type"
-    if kind == "decimal" and not DECIMAL.match(value):
+    if kind == "decimal" and not (DECIMAL.match(value) and fits_the_decimal_type(value)):
         return "invalid_type"
     if kind == "boolean" and not BOOLEAN.match(value):
         return "invalid_type"
@@ -344,7 +356,7 @@ def typed_value(kind: str, value: str):
     if kind == "integer":
         return int(value)
     if kind == "decimal":
-        return Decimal(value)
+        return as_stored_decimal(value)
     if kind == "boolean":
         return value.lower() in ("true", "1")
     if kind == "date":

@@ -68,6 +68,9 @@ JUNK = st.one_of(
             "26-03-01", "2026-03-01T25:00", "2026-03-01 10:00+2", "yes", "TRUE ", "null",
             "-0", "-1", "+0.5", ".5", "5.", "1.5", "11", "-0.01", "1.0000001",
             "=1+2", "@SUM(A1)", "'; drop table campaigns; --",
+            # the limits of decimal(38, 10): 29 integer digits, and 28 nines whose
+            # fraction rounds up into a 29th (the last one fits)
+            "1" + "0" * 28, "-00" + "9" * 28 + ".99999999995", "9" * 28 + ".99999999994999",
         ]
     ),
     st.text(st.characters(exclude_characters="\x00"), max_size=12),
