@@ -21,6 +21,8 @@ from typing import Any
 
 REQUIRED_TABLES = ("campaigns", "skus", "recipients", "shipments")
 DUCKDB_PATH_VAR = "GOODIES_DUCKDB_PATH"
+# profiles.yml's keep_open: whether dbt-duckdb keeps its database open between nodes.
+DUCKDB_KEEP_OPEN_VAR = "GOODIES_DUCKDB_KEEP_OPEN"
 # The folder of the spark target's catalog and tables (profiles.yml).
 SPARK_DIR_VAR = "GOODIES_SPARK_DIR"
 PROJECT_DIR_VAR = "GOODIES_PROJECT_DIR"
@@ -167,14 +169,18 @@ def check_data_dir(data_dir: Path) -> None:
 
 
 @contextmanager
-def dbt_environment(settings: Settings) -> Iterator[None]:
+def dbt_environment(settings: Settings, *, keep_open: bool = False) -> Iterator[None]:
     """GOODIES_DUCKDB_PATH (or GOODIES_SPARK_DIR) set to the settings' absolute path while
     dbt runs; for Spark, SPARK_LOCAL_IP too unless set, so that a session in local mode
-    listens on the loopback address rather than on the machine's outside one."""
+    listens on the loopback address rather than on the machine's outside one.
+
+    keep_open keeps one DuckDB database open for all of dbt's nodes (GOODIES_DUCKDB_KEEP_OPEN);
+    the caller then closes it with release_duckdb once dbt has returned."""
     values = {}
     if settings.duckdb_path is not None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         values[DUCKDB_PATH_VAR] = str(settings.duckdb_path)
+        values[DUCKDB_KEEP_OPEN_VAR] = "True" if keep_open else "False"
     if settings.spark_dir is not None:
         settings.spark_dir.mkdir(parents=True, exist_ok=True)
         values[SPARK_DIR_VAR] = str(settings.spark_dir)
@@ -377,8 +383,11 @@ def run_build(
 
     callbacks = [_progress_callback(progress)] if progress else []
     started = time.monotonic()
-    with dbt_environment(settings):
-        res = dbtRunner(callbacks=callbacks).invoke(["build", *settings.build_args()])
+    with dbt_environment(settings, keep_open=True):
+        try:
+            res = dbtRunner(callbacks=callbacks).invoke(["build", *settings.build_args()])
+        finally:
+            release_duckdb()
     if res.exception is not None:
         outcome = BuildResult(success=False, error=error_text(res.exception))
     elif res.result is None or not hasattr(res.result, "results"):
@@ -392,6 +401,23 @@ def run_build(
             outcome.error = "dbt reported a failure; see logs/dbt.log"
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database that dbt-duckdb kept open for the build, if any.
+
+    With keep_open, dbt-duckdb holds one database for the whole process, which would keep
+    the file locked against every other process (a BI tool) and against the read-only
+    connection the report opens here. Closing it also writes its log into the file.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # a build without dbt-duckdb's adapter loaded: nothing open
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+        DuckDBConnectionManager.close_all_connections()
 
 
 def validated_from_run_results(path: Path) -> bool:
