@@ -4,7 +4,10 @@
     variant are no group); and each SKU, channel, SKU-channel pair, SKU
     positioning and SKU tier of which it received a delivered shipment.
     Every figure that counts recipients, leads, conversions or responses is
-    grouped through this model, so that one definition serves every breakdown.
+    grouped through this model, so that one definition serves every breakdown;
+    is_delivered_recipient is carried along so that counting the delivered
+    recipients of a group needs no join (a SKU's or channel's recipients
+    all are: they received a delivered shipment of it).
     Grain: one row per recipient, dimension, member and member_channel.
 -#}
 
@@ -48,7 +51,8 @@ members as (
         recipient_id,
         'campaign' as dimension,
         campaign_id as member,
-        cast(null as {{ dbt.type_string() }}) as member_channel
+        cast(null as {{ dbt.type_string() }}) as member_channel,
+        is_delivered_recipient
     from recipients
 
     union all
@@ -58,7 +62,8 @@ members as (
         recipient_id,
         'segment' as dimension,
         segment as member,
-        null as member_channel
+        null as member_channel,
+        is_delivered_recipient
     from recipients
     where not is_holdout
 
@@ -69,7 +74,8 @@ members as (
         recipient_id,
         'variant' as dimension,
         variant as member,
-        null as member_channel
+        null as member_channel,
+        is_delivered_recipient
     from recipients
     where not is_holdout and variant is not null
 
@@ -80,7 +86,8 @@ members as (
         recipient_id,
         'sku' as dimension,
         sku as member,
-        null as member_channel
+        null as member_channel,
+        true as is_delivered_recipient
     from delivered_items
 
     union all
@@ -90,7 +97,8 @@ members as (
         recipient_id,
         'channel' as dimension,
         channel as member,
-        null as member_channel
+        null as member_channel,
+        true as is_delivered_recipient
     from delivered_items
 
     union all
@@ -100,7 +108,8 @@ members as (
         recipient_id,
         'sku_channel' as dimension,
         sku as member,
-        channel as member_channel
+        channel as member_channel,
+        true as is_delivered_recipient
     from delivered_items
 
     union all
@@ -110,7 +119,8 @@ members as (
         recipient_id,
         'positioning' as dimension,
         positioning as member,
-        null as member_channel
+        null as member_channel,
+        true as is_delivered_recipient
     from delivered_items
 
     union all
@@ -120,7 +130,8 @@ members as (
         recipient_id,
         'tier' as dimension,
         tier as member,
-        null as member_channel
+        null as member_channel,
+        true as is_delivered_recipient
     from delivered_items
 
 )

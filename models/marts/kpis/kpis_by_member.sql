@@ -1,8 +1,9 @@
 {#-
     Every headline figure of metrics.md, computed once for every group it is
     broken down by: the campaign itself, and each SKU, channel, SKU-channel
-    pair, segment and variant of it. campaign_kpis and the breakdown marts
-    select from here, so a definition cannot differ between them.
+    pair, SKU positioning and tier, segment and variant of it. campaign_kpis
+    and the breakdown marts select from here, so a definition cannot differ
+    between them.
     Grain: one row per campaign, dimension, member and member_channel
     (the channel of a SKU-channel pair, else null).
 
@@ -11,15 +12,19 @@
     Incrementality, the budget variance and the forecast error exist for the
     campaign as a whole only: they are added in campaign_kpis.
 
-    The two member tables (about eight rows per shipment or recipient) are
-    read where each total needs them, not through one CTE: DuckDB scans a
-    CTE read several times once and feeds every reader at the same time,
-    holding all their hash tables together, which spilled to disk at a
-    million recipients and took twice as long.
+    Two ways into the groups. A shipment, with its code and returns, is in
+    exactly one member of each dimension: its figures are summed once per
+    shipment and grouped by every breakdown in one pass (grouping sets,
+    macros/metrics/breakdowns.sql). A recipient may be in several SKUs or
+    channels: the figures that count recipients go through
+    int_recipient_members, a row per recipient and group (with whether the
+    recipient is delivered), read once, joined to each recipient's leads and
+    responses counted first per recipient.
 -#}
 
 {% set windows = var('attribution_windows') %}
 {% set long = windows | max %}
+{% set breakdowns = shipment_breakdowns() %}
 
 with
 
@@ -67,6 +72,12 @@ responses as (
 
 ),
 
+recipient_members as (
+
+    select * from {{ ref('int_recipient_members') }}
+
+),
+
 inventory as (
 
     select * from {{ ref('stg_raw_input__raw_table_inventory') }}
@@ -82,130 +93,121 @@ present as (
 
 ),
 
-groups as (
+shipment_returns as (
 
-    -- every campaign has its row, even one that reached nobody
     select
-        campaign_id,
-        'campaign' as dimension,
-        campaign_id as member,
-        cast(null as {{ dbt.type_string() }}) as member_channel
-    from campaigns
+        shipment_id,
+        sum(handling_cost) as return_handling_cost,
+        sum(quantity) as returned_units,
+        sum(quantity) filter (where reason = 'defect') as defective_units
 
-    union
+    from returns
 
-    select distinct
-        campaign_id,
-        dimension,
-        member,
-        member_channel
-    from {{ ref('int_shipment_members') }}
+    group by 1
 
-    union
+),
 
-    select distinct
-        campaign_id,
-        dimension,
-        member,
-        member_channel
-    from {{ ref('int_recipient_members') }}
+shipment_figures as (
+
+    -- a shipment with the member columns of every breakdown (a holdout
+    -- recipient has no segment or variant group) and its figures
+    select
+        shipments.shipment_id,
+        shipments.campaign_id,
+        shipments.sku,
+        shipments.channel,
+        shipments.positioning,
+        shipments.tier,
+        case
+            when not recipients.is_holdout then recipients.segment
+        end as segment,
+        case
+            when not recipients.is_holdout then recipients.variant
+        end as variant,
+        shipments.units_shipped,
+        shipments.units_delivered,
+        shipments.item_cost,
+        shipments.logistics_cost,
+        shipment_returns.return_handling_cost,
+        shipment_returns.returned_units,
+        shipment_returns.defective_units
+
+    from shipments
+
+    inner join recipients
+        on shipments.recipient_id = recipients.recipient_id
+
+    left join shipment_returns
+        on shipments.shipment_id = shipment_returns.shipment_id
 
 ),
 
 shipment_totals as (
 
     select
-        shipment_members.campaign_id,
-        shipment_members.dimension,
-        shipment_members.member,
-        shipment_members.member_channel,
-        sum(shipments.units_shipped) as units_shipped,
-        sum(shipments.units_delivered) as units_delivered,
-        sum(shipments.item_cost) as item_cost,
-        sum(shipments.logistics_cost) as shipment_logistics_cost
+        {{ breakdown_keys(breakdowns) }},
+        sum(units_shipped) as units_shipped,
+        sum(units_delivered) as units_delivered,
+        sum(item_cost) as item_cost,
+        sum(logistics_cost) as shipment_logistics_cost,
+        sum(return_handling_cost) as return_handling_cost,
+        sum(returned_units) as returned_units,
+        sum(defective_units) as defective_units
 
-    from {{ ref('int_shipment_members') }} as shipment_members
+    from shipment_figures
 
-    inner join shipments
-        on shipment_members.shipment_id = shipments.shipment_id
-
-    group by 1, 2, 3, 4
+    {{ group_by_breakdowns(breakdowns) }}  -- noqa: PRS
 
 ),
 
-return_totals as (
+code_figures as (
 
     select
-        shipment_members.campaign_id,
-        shipment_members.dimension,
-        shipment_members.member,
-        shipment_members.member_channel,
-        sum(returns.handling_cost) as return_handling_cost,
-        sum(returns.quantity) as returned_units,
-        coalesce(
-            sum(returns.quantity) filter (where returns.reason = 'defect'), 0
-        ) as defective_units
+        shipment_figures.campaign_id,
+        shipment_figures.sku,
+        shipment_figures.channel,
+        shipment_figures.positioning,
+        shipment_figures.tier,
+        shipment_figures.segment,
+        shipment_figures.variant,
+        codes.code_type,
+        codes.is_delivered_code,
+        codes.is_activated,
+        codes.has_qualifying_scan,
+        codes.has_qualifying_redeem,
+        codes.days_to_activation
 
-    from {{ ref('int_shipment_members') }} as shipment_members
+    from codes
 
-    inner join returns
-        on shipment_members.shipment_id = returns.shipment_id
-
-    group by 1, 2, 3, 4
-
-),
-
-recipient_totals as (
-
-    select
-        recipient_members.campaign_id,
-        recipient_members.dimension,
-        recipient_members.member,
-        recipient_members.member_channel,
-        count(*) filter (
-            where recipients.is_delivered_recipient
-        ) as delivered_recipients
-
-    from {{ ref('int_recipient_members') }} as recipient_members
-
-    inner join recipients
-        on recipient_members.recipient_id = recipients.recipient_id
-
-    group by 1, 2, 3, 4
+    inner join shipment_figures
+        on codes.shipment_id = shipment_figures.shipment_id
 
 ),
 
 code_totals as (
 
     select
-        shipment_members.campaign_id,
-        shipment_members.dimension,
-        shipment_members.member,
-        shipment_members.member_channel,
-        count(*) filter (where codes.is_delivered_code) as delivered_codes,
-        count(*) filter (where codes.is_activated) as activated_codes,
+        {{ breakdown_keys(breakdowns) }},
+        count(*) filter (where is_delivered_code) as delivered_codes,
+        count(*) filter (where is_activated) as activated_codes,
         count(*) filter (
-            where codes.is_delivered_code and codes.code_type = 'qr'
+            where is_delivered_code and code_type = 'qr'
         ) as delivered_qr_codes,
         count(*) filter (
-            where codes.is_delivered_code and codes.code_type = 'qr'
-            and codes.has_qualifying_scan
+            where is_delivered_code and code_type = 'qr'
+            and has_qualifying_scan
         ) as scanned_qr_codes,
         count(*) filter (
-            where codes.is_delivered_code and codes.has_qualifying_redeem
+            where is_delivered_code and has_qualifying_redeem
         ) as redeemed_codes,
         {#- days_to_activation is null for codes not activated -#}
-        
         percentile_cont(0.5) within group (
-            order by codes.days_to_activation
+            order by days_to_activation
         ) as median_days_to_activation
 
-    from {{ ref('int_shipment_members') }} as shipment_members
+    from code_figures
 
-    inner join codes
-        on shipment_members.shipment_id = codes.shipment_id
-
-    group by 1, 2, 3, 4
+    {{ group_by_breakdowns(breakdowns) }}  -- noqa: PRS
 
 ),
 
@@ -243,13 +245,35 @@ recipient_leads as (
 
 ),
 
-lead_totals as (
+recipient_responses as (
 
+    select
+        campaign_id,
+        recipient_id,
+        count(*) as respondents,
+        count(*) filter (where is_promoter) as promoters,
+        count(*) filter (where is_detractor) as detractors
+
+    from responses
+
+    where recipient_id is not null
+
+    group by 1, 2
+
+),
+
+recipient_totals as (
+
+    -- a recipient has one row in each of its groups: counting rows counts
+    -- recipients
     select
         recipient_members.campaign_id,
         recipient_members.dimension,
         recipient_members.member,
         recipient_members.member_channel,
+        count(*) filter (
+            where recipient_members.is_delivered_recipient
+        ) as delivered_recipients,
         {% for window in windows %}
             sum(recipient_leads.leads_{{ window }}d) as leads_{{ window }}d,
             sum(recipient_leads.qualified_leads_{{ window }}d)
@@ -257,81 +281,86 @@ lead_totals as (
             count(*) filter (
                 where recipient_leads.leads_{{ window }}d > 0
             ) as recipients_with_lead_{{ window }}d,
-            coalesce(sum(recipient_leads.conversions_{{ window }}d), 0)
+            sum(recipient_leads.conversions_{{ window }}d)
                 as conversions_{{ window }}d,
             count(*) filter (
                 where recipient_leads.converting_leads_{{ window }}d > 0
             ) as recipients_with_conversion_{{ window }}d,
-            coalesce(sum(recipient_leads.revenue_{{ window }}d), 0)
+            sum(recipient_leads.revenue_{{ window }}d)
                 as revenue_{{ window }}d,
-            coalesce(sum(recipient_leads.pipeline_{{ window }}d), 0)
+            sum(recipient_leads.pipeline_{{ window }}d)
                 as pipeline_{{ window }}d,
         {% endfor %}
-        sum(recipient_leads.code_tracked_leads) as code_tracked_leads
+        sum(recipient_leads.code_tracked_leads) as code_tracked_leads,
+        sum(recipient_responses.respondents) as respondents,
+        sum(recipient_responses.promoters) as promoters,
+        sum(recipient_responses.detractors) as detractors
 
-    -- a recipient has one row in each of its groups: counting rows counts
-    -- recipients
-    from {{ ref('int_recipient_members') }} as recipient_members
+    from recipient_members
 
-    inner join recipient_leads
+    left join recipient_leads
         on
             recipient_members.recipient_id = recipient_leads.recipient_id
             and recipient_members.campaign_id = recipient_leads.campaign_id
+
+    left join recipient_responses
+        on
+            recipient_members.recipient_id = recipient_responses.recipient_id
+            and recipient_members.campaign_id
+            = recipient_responses.campaign_id
 
     group by 1, 2, 3, 4
 
 ),
 
-response_members as (
+anonymous_responses as (
 
     -- a response without a recipient counts for its campaign only
-    select
-        recipient_members.campaign_id,
-        recipient_members.dimension,
-        recipient_members.member,
-        recipient_members.member_channel,
-        responses.response_id,
-        responses.is_promoter,
-        responses.is_detractor
-
-    from responses
-
-    inner join {{ ref('int_recipient_members') }} as recipient_members
-        on
-            responses.recipient_id = recipient_members.recipient_id
-            and responses.campaign_id = recipient_members.campaign_id
-
-    union all
-
     select
         campaign_id,
         'campaign' as dimension,
         campaign_id as member,
-        null as member_channel,
-        response_id,
-        is_promoter,
-        is_detractor
+        cast(null as {{ dbt.type_string() }}) as member_channel,
+        count(*) as respondents,
+        count(*) filter (where is_promoter) as promoters,
+        count(*) filter (where is_detractor) as detractors
 
     from responses
 
     where recipient_id is null
 
+    group by 1
+
 ),
 
-response_totals as (
+groups as (
+
+    -- every campaign has its row, even one that reached nobody
+    select
+        campaign_id,
+        'campaign' as dimension,
+        campaign_id as member,
+        cast(null as {{ dbt.type_string() }}) as member_channel
+    from campaigns
+
+    union
 
     select
         campaign_id,
         dimension,
         member,
-        member_channel,
-        count(*) as respondents,
-        count(*) filter (where is_promoter) as promoters,
-        count(*) filter (where is_detractor) as detractors
+        member_channel
+    from shipment_totals
+    where member is not null
 
-    from response_members
+    union
 
-    group by 1, 2, 3, 4
+    select
+        campaign_id,
+        dimension,
+        member,
+        member_channel
+    from recipient_totals
 
 ),
 
@@ -348,9 +377,10 @@ totals as (
             as delivered_recipients,
         coalesce(shipment_totals.item_cost, 0) as item_cost,
         coalesce(shipment_totals.shipment_logistics_cost, 0)
-        + coalesce(return_totals.return_handling_cost, 0) as logistics_cost,
-        coalesce(return_totals.returned_units, 0) as returned_units,
-        coalesce(return_totals.defective_units, 0) as defective_units,
+        + coalesce(shipment_totals.return_handling_cost, 0)
+            as logistics_cost,
+        coalesce(shipment_totals.returned_units, 0) as returned_units,
+        coalesce(shipment_totals.defective_units, 0) as defective_units,
         coalesce(code_totals.delivered_codes, 0) as delivered_codes,
         coalesce(code_totals.activated_codes, 0) as activated_codes,
         coalesce(code_totals.delivered_qr_codes, 0) as delivered_qr_codes,
@@ -358,29 +388,34 @@ totals as (
         coalesce(code_totals.redeemed_codes, 0) as redeemed_codes,
         code_totals.median_days_to_activation,
         {% for window in windows %}
-            coalesce(lead_totals.leads_{{ window }}d, 0) as leads_{{ window }}d,
-            coalesce(lead_totals.qualified_leads_{{ window }}d, 0)
+            coalesce(recipient_totals.leads_{{ window }}d, 0)
+                as leads_{{ window }}d,
+            coalesce(recipient_totals.qualified_leads_{{ window }}d, 0)
                 as qualified_leads_{{ window }}d,
-            coalesce(lead_totals.recipients_with_lead_{{ window }}d, 0)
+            coalesce(recipient_totals.recipients_with_lead_{{ window }}d, 0)
                 as recipients_with_lead_{{ window }}d,
-            coalesce(lead_totals.conversions_{{ window }}d, 0)
+            coalesce(recipient_totals.conversions_{{ window }}d, 0)
                 as conversions_{{ window }}d,
-            coalesce(lead_totals.recipients_with_conversion_{{ window }}d, 0)
-                as recipients_with_conversion_{{ window }}d,
-            coalesce(lead_totals.revenue_{{ window }}d, 0)
+            coalesce(
+                recipient_totals.recipients_with_conversion_{{ window }}d, 0
+            ) as recipients_with_conversion_{{ window }}d,
+            coalesce(recipient_totals.revenue_{{ window }}d, 0)
                 as revenue_{{ window }}d,
-            coalesce(lead_totals.pipeline_{{ window }}d, 0)
+            coalesce(recipient_totals.pipeline_{{ window }}d, 0)
                 as pipeline_{{ window }}d,
         {% endfor %}
-        coalesce(lead_totals.code_tracked_leads, 0) as code_tracked_leads,
-        coalesce(response_totals.respondents, 0) as respondents,
-        coalesce(response_totals.promoters, 0) as promoters,
-        coalesce(response_totals.detractors, 0) as detractors
+        coalesce(recipient_totals.code_tracked_leads, 0)
+            as code_tracked_leads,
+        {% for count in ['respondents', 'promoters', 'detractors'] %}
+            coalesce(recipient_totals.{{ count }}, 0)
+            + coalesce(anonymous_responses.{{ count }}, 0) as {{ count }}
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
 
     from groups
 
-    {% for part in ['shipment_totals', 'return_totals', 'recipient_totals',
-        'code_totals', 'lead_totals', 'response_totals'] %}
+    {% for part in ['shipment_totals', 'code_totals', 'recipient_totals',
+        'anonymous_responses'] %}
         left join {{ part }}
             on
                 groups.campaign_id = {{ part }}.campaign_id
