@@ -415,15 +415,17 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
     shutil.copy(built, database)
     con = duckdb.connect(str(database))
     try:
-        # (table, column, new value, which rows, how many)
+        # (table, column, new value, which rows, how many); fct_codes is a view of
+        # int_codes__activated, whose rows are broken for it
+        codes = "int_codes__activated"
         broken = [
             # 2 leads of the 90-day window lose is_code_tracked; one of 14 days does too,
             # where the test does not look (its config says window_days = 90)
             ("fct_leads", "is_code_tracked", "null", "window_days = 90", 2),
             ("fct_leads", "is_code_tracked", "null", "window_days = 14", 1),
             # 3 activated codes without days_to_activation, and one not activated (allowed)
-            ("fct_codes", "days_to_activation", "null", "is_activated", 3),
-            ("fct_codes", "days_to_activation", "null", "not is_activated", 1),
+            (codes, "days_to_activation", "null", "is_activated", 3),
+            (codes, "days_to_activation", "null", "not is_activated", 1),
             # a finding on 29 answers, under var min_cell_size (30)
             ("segment_findings", "n", "29", "true", 1),
             # a delivery rate over 1 and two negative CPLs
@@ -437,14 +439,14 @@ def test_column_rules_finds_what_the_column_tests_find(demo, tmp_path):
             )
         # two more codes take the first code: one duplicated value
         con.execute(
-            "update main.fct_codes set code = (select min(code) from main.fct_codes) "
-            "where code in (select code from main.fct_codes order by code limit 2 offset 1)"
+            f"update main.{codes} set code = (select min(code) from main.{codes}) "
+            f"where code in (select code from main.{codes} order by code limit 2 offset 1)"
         )
         # three codes on channels nobody ships by, two of them on the same one
         con.execute(
-            "update main.fct_codes set channel = case when code = (select max(code) from "
-            "main.fct_codes) then 'carrier_pigeon' else 'smoke_signal' end where code in "
-            "(select code from main.fct_codes order by code desc limit 3)"
+            f"update main.{codes} set channel = case when code = (select max(code) from "
+            f"main.{codes}) then 'carrier_pigeon' else 'smoke_signal' end where code in "
+            f"(select code from main.{codes} order by code desc limit 3)"
         )
         # a kept shipment takes the key of another kept one (the test looks at kept rows
         # only), and a shipment set aside takes the key of a third
