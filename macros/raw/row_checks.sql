@@ -2,7 +2,12 @@
     Rules 1 and 2 of "Rows that break the contract", shared by every staging
     model. merge_exact_duplicates keeps one row per distinct raw text, with
     the number of copies merged into it and whether its key clashes with a
-    different row (a null key never clashes: the value checks catch it).
+    different row (a null key never clashes: the value checks catch it). A
+    row clashes when its key has more raw rows than the row has copies: the
+    key's rows are counted by a group by the key alone, which at ten million
+    rows costs half of what a window over the merged rows did. `relation`
+    is the source itself, read twice, rather than a CTE: DuckDB would hold
+    every raw row of a CTE read twice.
     Incremental staging (incremental_rows.sql) adds each row's `row_hash`,
     and restages only the raw rows whose hash is in the relation
     `hashes_in`.
@@ -32,24 +37,50 @@
     {%- endif %}
         count(*) - 1 as merged_copies,
     {%- if table.key %}
-        (
-            {%- for key in table.key %}
-            {{ key }} is not null and
-            {%- endfor %}
-            count(*) over (partition by {{ table.key | join(', ') }}) > 1
-        ) as has_key_clash
+        {#- the key's raw rows outnumber this row's copies: another row has it #}
+        coalesce(max(key_rows.key_rows) > count(*), false) as has_key_clash
     {%- else %}
         false as has_key_clash
     {%- endif %}
 
     from {{ relation }}
-    {%- if hashes_in %}
+    {%- if table.key %}
 
-    where {{ raw_row_hash(columns) }} in (select row_hash from {{ hashes_in }})
+    left join (
+        select
+            {%- for key in table.key %}
+            {{ key }} as key_rows_{{ key }},
+            {%- endfor %}
+            count(*) as key_rows
+        from {{ relation }}
+        where
+            {%- for key in table.key %}
+            {{ key }} is not null and
+            {%- endfor %}
+            {{ hashes_filter(columns, hashes_in) }}
+        group by {{ table.key | join(', ') }}
+    ) as key_rows
+        on
+            {%- for key in table.key %}
+            {{ key }} = key_rows.key_rows_{{ key }}
+            {{- ' and' if not loop.last }}
+            {%- endfor %}
     {%- endif %}
+
+    where {{ hashes_filter(columns, hashes_in) }}
 
     group by {{ columns | join(', ') }}
 {% endmacro %}
+
+
+{#- Whether a raw row's hash is in `hashes_in`; true when there is none. -#}
+{% macro hashes_filter(columns, hashes_in) -%}
+    {%- if hashes_in -%}
+        {{ raw_row_hash(columns) }} in (select row_hash from {{ hashes_in }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
 
 
 {#-

@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('catalog', 'skus') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'skus') }}
+    {{ merge_exact_duplicates(
+        source('catalog', 'skus'), 'skus') }}
 
 ),
 

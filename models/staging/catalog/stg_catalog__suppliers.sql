@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('catalog', 'suppliers') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'suppliers') }}
+    {{ merge_exact_duplicates(
+        source('catalog', 'suppliers'), 'suppliers') }}
 
 ),
 

@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('crm', 'recipients') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'recipients') }}
+    {{ merge_exact_duplicates(
+        source('crm', 'recipients'), 'recipients') }}
 
 ),
 

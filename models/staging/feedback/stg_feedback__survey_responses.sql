@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('feedback', 'survey_responses') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'survey_responses') }}
+    {{ merge_exact_duplicates(
+        source('feedback', 'survey_responses'), 'survey_responses') }}
 
 ),
 

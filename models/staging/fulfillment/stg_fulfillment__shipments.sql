@@ -10,15 +10,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('fulfillment', 'shipments') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'shipments') }}
+    {{ merge_exact_duplicates(
+        source('fulfillment', 'shipments'), 'shipments') }}
 
 ),
 

@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('governance', 'debrief_attendance') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'debrief_attendance') }}
+    {{ merge_exact_duplicates(
+        source('governance', 'debrief_attendance'), 'debrief_attendance') }}
 
 ),
 

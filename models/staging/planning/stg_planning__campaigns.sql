@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('planning', 'campaigns') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'campaigns') }}
+    {{ merge_exact_duplicates(
+        source('planning', 'campaigns'), 'campaigns') }}
 
 ),
 

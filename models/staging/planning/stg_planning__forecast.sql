@@ -10,15 +10,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('planning', 'forecast') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'forecast') }}
+    {{ merge_exact_duplicates(
+        source('planning', 'forecast'), 'forecast') }}
 
 ),
 

@@ -9,15 +9,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('quality', 'returns') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'returns') }}
+    {{ merge_exact_duplicates(
+        source('quality', 'returns'), 'returns') }}
 
 ),
 

@@ -22,7 +22,7 @@ with
 
 merged as (
 
-    -- reads the source itself, twice on an incremental run
+    -- reads the source itself: twice, three times on an incremental run
     {{ merge_exact_duplicates_incrementally('tracking', 'code_events') }}
 
 ),

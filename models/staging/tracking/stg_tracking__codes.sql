@@ -10,15 +10,10 @@
 
 with
 
-source as (
-
-    select * from {{ source('tracking', 'codes') }}
-
-),
-
 merged as (
 
-    {{ merge_exact_duplicates('source', 'codes') }}
+    {{ merge_exact_duplicates(
+        source('tracking', 'codes'), 'codes') }}
 
 ),
 
