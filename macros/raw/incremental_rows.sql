@@ -124,7 +124,8 @@
     -- of a touched key is there, so its key clash is counted as in full
     restaged as (
         {{ merge_exact_duplicates(
-            relation, table_name, row_hash=true, hashes_in='to_stage') }}
+            relation, table_name, row_hash=true, hashes_in='to_stage',
+            keys_in='touched_keys') }}
     )
 
     select * from restaged

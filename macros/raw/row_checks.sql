@@ -10,7 +10,9 @@
     every raw row of a CTE read twice.
     Incremental staging (incremental_rows.sql) adds each row's `row_hash`,
     and restages only the raw rows whose hash is in the relation
-    `hashes_in`.
+    `hashes_in`: every raw row of the (single-column) keys in `keys_in`, and
+    new rows without a key. The rows of those keys are counted without
+    hashing the raw table again.
 
     Each non-text value is typed here too, once per distinct row, as
     `<column>__typed`: null where the text is null or not of the column's
@@ -22,7 +24,7 @@
 -#}
 
 {% macro merge_exact_duplicates(
-    relation, table_name, row_hash=false, hashes_in=none
+    relation, table_name, row_hash=false, hashes_in=none, keys_in=none
 ) %}
     {% set table = contract_table(table_name) %}
     {% set columns = table.columns | map(attribute='name') | list %}
@@ -55,9 +57,13 @@
         from {{ relation }}
         where
             {%- for key in table.key %}
-            {{ key }} is not null and
+            {{ key }} is not null{{ ' and' if not loop.last }}
             {%- endfor %}
-            {{ hashes_filter(columns, hashes_in) }}
+            {%- if keys_in %}
+            and {{ table.key[0] }} in (
+                select {{ table.key[0] }} from {{ keys_in }}
+            )
+            {%- endif %}
         group by {{ table.key | join(', ') }}
     ) as key_rows
         on
