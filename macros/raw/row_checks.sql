@@ -40,7 +40,7 @@
         count(*) - 1 as merged_copies,
     {%- if table.key %}
         {#- the key's raw rows outnumber this row's copies: another row has it #}
-        coalesce(max(key_rows.key_rows) > count(*), false) as has_key_clash
+        coalesce(max(key_rows.raw_rows) > count(*), false) as has_key_clash
     {%- else %}
         false as has_key_clash
     {%- endif %}
@@ -53,7 +53,7 @@
             {%- for key in table.key %}
             {{ key }} as key_rows_{{ key }},
             {%- endfor %}
-            count(*) as key_rows
+            count(*) as raw_rows
         from {{ relation }}
         where
             {%- for key in table.key %}
@@ -73,20 +73,13 @@
             {%- endfor %}
     {%- endif %}
 
-    where {{ hashes_filter(columns, hashes_in) }}
+    {%- if hashes_in %}
+
+    where {{ raw_row_hash(columns) }} in (select row_hash from {{ hashes_in }})
+    {%- endif %}
 
     group by {{ columns | join(', ') }}
 {% endmacro %}
-
-
-{#- Whether a raw row's hash is in `hashes_in`; true when there is none. -#}
-{% macro hashes_filter(columns, hashes_in) -%}
-    {%- if hashes_in -%}
-        {{ raw_row_hash(columns) }} in (select row_hash from {{ hashes_in }})
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
 
 
 {#-
