@@ -39,7 +39,8 @@
     {%- endif %}
         count(*) - 1 as merged_copies,
     {%- if table.key %}
-        {#- the key's raw rows outnumber this row's copies: another row has it #}
+        {#- more raw rows of the key than copies of the row: another row has
+            the key #}
         coalesce(max(key_rows.raw_rows) > count(*), false) as has_key_clash
     {%- else %}
         false as has_key_clash

@@ -414,6 +414,7 @@ def release_duckdb() -> None:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     except ImportError:  # a build without dbt-duckdb's adapter loaded: nothing open
         return
+    # dbt-duckdb (pinned below 1.12) has no public call that closes its shared database
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
         environment.close()
