@@ -4,11 +4,12 @@
     contract's columns, all as text, empty fields as null, wherever the data
     lives:
 
-    - files mode (var raw_mode = 'files', DuckDB only): <raw_data_dir>/
-      <table>.csv or <table>.parquet, read in place. Header names match
-      case-insensitively, extra columns are ignored, and a CSV line that is
-      not a well-formed record stops the build with DuckDB's error, which
-      names the file and the line.
+    - files mode (var raw_mode = 'files', DuckDB only): <raw data folder>/
+      <table>.csv or <table>.parquet, read in place; the folder is var
+      raw_data_dir, else the environment's GOODIES_DATA_DIR, else data/raw.
+      Header names match case-insensitively, extra columns are ignored, and
+      a CSV line that is not a well-formed record stops the build with
+      DuckDB's error, which names the file and the line.
     - warehouse mode (raw_mode = 'warehouse'): the table of that name in
       raw_schema (and raw_database), cast to text.
 
@@ -148,7 +149,8 @@
 
 {#- Returns {sql, location}; sql is none when the file is absent. -#}
 {% macro raw_file_select(table) %}
-    {% set folder = var('raw_data_dir') | replace("'", "''") %}
+    {% set folder_name = raw_data_folder() %}
+    {% set folder = folder_name | replace("'", "''") %}
     {% set base = folder ~ '/' ~ table.name %}
     {% set found = run_query(
         "select (select count(*) from glob('" ~ base ~ ".csv')),"
@@ -165,7 +167,7 @@
                 "select count(*) from glob('" ~ folder ~ "/*')").rows[0][0] %}
             {% if folder_found == 0 %}
                 {% do exceptions.raise_compiler_error(
-                    'raw data folder ' ~ var('raw_data_dir')
+                    'raw data folder ' ~ folder_name
                     ~ ' is missing or empty') %}
             {% endif %}
             {% do exceptions.raise_compiler_error(
@@ -343,4 +345,10 @@
             table, relation | string, raw_columns[table.name], location),
         'location': location,
     }) }}
+{% endmacro %}
+
+
+{#- The folder of the raw files in files mode (see run_setting). -#}
+{% macro raw_data_folder() %}
+    {{ return(run_setting('raw_data_dir', 'GOODIES_DATA_DIR', 'data/raw')) }}
 {% endmacro %}

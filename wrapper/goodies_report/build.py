@@ -2,7 +2,9 @@
 
 Everything dbt needs is passed explicitly: project and profiles folder, target, a per-target
 target path (so that switching targets does not force a full re-parse), the vars as JSON and
-the DuckDB file through GOODIES_DUCKDB_PATH, which profiles.yml reads.
+the DuckDB file through GOODIES_DUCKDB_PATH, which profiles.yml reads. The data folder and the
+as_of date go through the environment too (GOODIES_DATA_DIR, GOODIES_AS_OF), read by dbt only
+when it runs: unlike a var, a new value does not make dbt parse the whole project again.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ DUCKDB_KEEP_OPEN_VAR = "GOODIES_DUCKDB_KEEP_OPEN"
 SPARK_DIR_VAR = "GOODIES_SPARK_DIR"
 PROJECT_DIR_VAR = "GOODIES_PROJECT_DIR"
 PROFILE_NAME = "goodies"
+# Vars of a run that dbt reads from the environment instead (macros/settings/run_setting.sql):
+# a new --vars makes dbt parse the whole project again, a new environment value does not.
+RUN_SETTING_VARS = {"raw_data_dir": "GOODIES_DATA_DIR", "as_of": "GOODIES_AS_OF"}
 
 # Statuses of a node that did what it should (dbt's RunStatus and TestStatus values).
 _PASSED = {"success", "pass"}
@@ -97,7 +102,7 @@ class Settings:
             "--target-path",
             str(self.target_path),
             "--vars",
-            json.dumps(dict(self.dbt_vars), sort_keys=True),
+            json.dumps(self.parse_vars(), sort_keys=True),
             # Nothing of dbt's own console log: progress comes from events (see run_build).
             "--log-level",
             "none",
@@ -105,6 +110,23 @@ class Settings:
             # No tracking: no network call, no .user.yml written into the profiles folder.
             "--no-send-anonymous-usage-stats",
         ]
+
+    def parse_vars(self) -> dict[str, Any]:
+        """The vars passed as --vars: all but the run settings, set in the environment."""
+        vars_ = self.dbt_vars.items()
+        return {name: value for name, value in vars_ if name not in RUN_SETTING_VARS}
+
+    def run_setting_environment(self) -> dict[str, str]:
+        """The run settings among the vars, as the environment variables dbt reads them from.
+
+        A setting absent from the vars is set empty, so that a value left in the caller's
+        environment (GOODIES_AS_OF for the command-line option) cannot leak into the build.
+        """
+        values = {}
+        for name, env_name in RUN_SETTING_VARS.items():
+            value = self.dbt_vars.get(name)
+            values[env_name] = "" if value is None else str(value)
+        return values
 
     def build_args(self) -> list[str]:
         """`dbt build`'s own arguments after the shared ones."""
@@ -171,12 +193,13 @@ def check_data_dir(data_dir: Path) -> None:
 @contextmanager
 def dbt_environment(settings: Settings, *, keep_open: bool = False) -> Iterator[None]:
     """GOODIES_DUCKDB_PATH (or GOODIES_SPARK_DIR) set to the settings' absolute path while
-    dbt runs; for Spark, SPARK_LOCAL_IP too unless set, so that a session in local mode
-    listens on the loopback address rather than on the machine's outside one.
+    dbt runs, with the run settings (the data folder, as_of) that dbt reads there; for Spark,
+    SPARK_LOCAL_IP too unless set, so that a session in local mode listens on the loopback
+    address rather than on the machine's outside one.
 
     keep_open keeps one DuckDB database open for all of dbt's nodes (GOODIES_DUCKDB_KEEP_OPEN);
     the caller then closes it with release_duckdb once dbt has returned."""
-    values = {}
+    values = settings.run_setting_environment()
     if settings.duckdb_path is not None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         values[DUCKDB_PATH_VAR] = str(settings.duckdb_path)

@@ -301,7 +301,7 @@ def fake_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 MINI_MODELS = {
     "macros/raw_file.sql": """
         {% macro raw_file(table, required_columns) %}
-        {% set path = var('raw_data_dir') ~ '/' ~ table ~ '.csv' %}
+        {% set path = env_var('GOODIES_DATA_DIR', 'data') ~ '/' ~ table ~ '.csv' %}
         {% if execute %}
           {% set described = run_query(
               "describe select * from read_csv('" ~ path ~ "', all_varchar = true)") %}
@@ -325,11 +325,11 @@ MINI_MODELS = {
     "models/campaign_timing.sql": """
         select
             campaign_id,
-            cast('{{ var("as_of") }}' as date) as as_of,
+            cast('{{ env_var("GOODIES_AS_OF") }}' as date) as as_of,
             end_date + 14 as postmortem_due,
             end_date + 90 as followup_due,
-            cast('{{ var("as_of") }}' as date) - end_date as days_since_end,
-            case when cast('{{ var("as_of") }}' as date) <= end_date then 'running'
+            cast('{{ env_var("GOODIES_AS_OF") }}' as date) - end_date as days_since_end,
+            case when cast('{{ env_var("GOODIES_AS_OF") }}' as date) <= end_date then 'running'
                 else 'immature' end as stage
         from {{ ref('dim_campaigns') }}
     """,

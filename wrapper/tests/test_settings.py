@@ -54,6 +54,41 @@ def test_the_defaults_are_two_threads_and_a_gigabyte(tmp_path, monkeypatch):
     assert got["memory_limit"] == "953.6 MiB"  # 10^9 bytes
 
 
+def parse_events(settings: Settings, target_path: Path) -> set[str]:
+    """The names of the events of one `dbt parse` with these settings."""
+    from dbt.cli.main import dbtRunner
+
+    names: set[str] = set()
+    args = settings.dbt_args()
+    args[args.index("--target-path") + 1] = str(target_path)
+    # the log level none of dbt_args would keep the debug events from the callbacks
+    args[args.index("--log-level") + 1] = "debug"
+    with dbt_environment(settings):
+        result = dbtRunner(callbacks=[lambda event: names.add(event.info.name)]).invoke(
+            ["parse", *args]
+        )
+    assert result.success, result.exception
+    return names
+
+
+def test_a_new_folder_or_date_keeps_dbts_saved_parse(tmp_path):
+    database = tmp_path / "parse.duckdb"
+    first = {"raw_mode": "files", "raw_data_dir": str(FIXTURES / "tiny"), "as_of": "2026-12-01"}
+    second = {**first, "raw_data_dir": str(tmp_path / "elsewhere"), "as_of": "2027-01-15"}
+
+    parse_events(Settings(PROJECT_DIR, "duckdb", database, first), tmp_path / "target")
+    again = parse_events(Settings(PROJECT_DIR, "duckdb", database, second), tmp_path / "target")
+
+    # the folder and the date reach dbt through the environment, read only when a run
+    # executes: dbt keeps its saved parse, where a new --vars would make it parse it all
+    assert "UnableToPartialParse" not in again
+    assert "PartialParsingSkipParsing" in again
+
+    # a var still counts as a var, and forces a full parse
+    other_mode = Settings(PROJECT_DIR, "duckdb", database, {**second, "raw_schema": "raw_2"})
+    assert "UnableToPartialParse" in parse_events(other_mode, tmp_path / "target")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("released") / "released.duckdb"
