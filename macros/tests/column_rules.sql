@@ -1,12 +1,14 @@
 {#-
     Generic test, declared once on a model: the model's not_null,
-    accepted_range, accepted_values, unique and unique_combination tests
-    (all tagged column_rule by this project's test macros) folded into one
-    query. The value checks share one scan of the table; each uniqueness
-    check groups the table on its own. The query returns a row per test
-    that fails, with the count of failures dbt's own test would report:
-    rows for not_null and accepted_range, distinct values for
-    accepted_values, duplicated values or combinations for the others.
+    accepted_range, accepted_values, unique, unique_combination and
+    relationships tests (all tagged column_rule by this project's test
+    macros) folded into one query. The value checks share one scan of the
+    table; each uniqueness check groups the table on its own, each
+    relationship joins it to the table it points to. The query returns a
+    row per test that fails, with the count of failures dbt's own test would
+    report: rows for not_null, accepted_range and relationships, distinct
+    values for accepted_values, duplicated values or combinations for the
+    others.
 
     dbt spends some 50 ms on a test whatever the table's size, and a model
     here carries up to fifty such tests: the report build runs this test in
@@ -18,11 +20,17 @@
     refused. tests/quality/assert_column_tests_are_folded.sql fails on a
     tagged test whose model has no column_rules.
 
-    Relationships tests stay on their own: the parent table they read is
-    not always built before the model they test, and this test runs as
-    soon as its model is.
+    A relationship is checked here only once the table it points to is
+    built: dbt runs this test after the model's ancestors and after the
+    nodes it depends on, which are contract_breach_reasons (the reasons
+    every checked model names) and the `after` argument, a list of refs,
+    for the other tables a relationship of the model points to. A
+    relationship to a table that is neither stops the test with a message
+    naming what to add to `after`.
 -#}
-{% test column_rules(model) %}
+{% test column_rules(model, after=[]) %}
+
+-- depends_on: {{ ref('contract_breach_reasons') }}
 
 {%- set rules = goodies_column_rules(model) if execute else [] -%}
 
@@ -164,11 +172,19 @@ where failures > 0
                 'test_name': test.name,
                 'failing_groups': duplicated_groups(
                     relation, columns, filters)}) -%}
+        {%- elif kind == 'relationships' -%}
+            {%- set parent = built_parent(test, owner.unique_id) -%}
+            {%- do rules.append({
+                'test_name': test.name,
+                'failing_groups': orphan_rows(
+                    relation, column, parent.relation_name, arguments.field,
+                    config.where)}) -%}
         {%- else -%}
             {% do exceptions.raise_compiler_error(
                 test.name ~ ": column_rules folds not_null, accepted_range, "
-                ~ "accepted_values, unique and unique_combination tests; a "
-                ~ kind ~ " test cannot be tagged column_rule") %}
+                ~ "accepted_values, unique, unique_combination and "
+                ~ "relationships tests; a " ~ kind
+                ~ " test cannot be tagged column_rule") %}
         {%- endif -%}
     {%- endfor -%}
 
@@ -204,6 +220,70 @@ where {{ filters | join(' and ') }}
 {%- endif %}
 group by {{ columns | join(', ') }}
 having count(*) > 1
+{%- endmacro %}
+
+
+{#-
+    The node a relationships test points to, provided it is built before
+    the model's column_rules test runs: an ancestor of the model, or a node
+    that column_rules test depends on.
+-#}
+{% macro built_parent(test, owner_id) %}
+    {%- set others = test.depends_on.nodes | reject('equalto', owner_id)
+        | list -%}
+    {%- set parent_id = others[0] if others else owner_id -%}
+    {%- set parent = graph.nodes.get(parent_id) -%}
+    {%- if parent is none or not parent.relation_name -%}
+        {% do exceptions.raise_compiler_error(
+            test.name ~ ": column_rules checks relationships to a model or a "
+            ~ "seed, not to " ~ parent_id) %}
+    {%- endif -%}
+
+    {%- set built = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'test'
+        and node.attached_node == owner_id
+        and (node.test_metadata or {}).get('name') == 'column_rules' -%}
+        {%- do built.extend(node.depends_on.nodes) -%}
+    {%- endfor -%}
+    {%- set queue = [owner_id] -%}
+    {%- for node_id in queue if parent_id not in built -%}
+        {%- for upstream in graph.nodes.get(node_id, {}).get(
+            'depends_on', {}).get('nodes', [])
+            if upstream not in queue -%}
+            {%- do queue.append(upstream) -%}
+            {%- do built.append(upstream) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+
+    {%- if parent_id not in built -%}
+        {% do exceptions.raise_compiler_error(
+            test.name ~ ": " ~ parent.name ~ " is not built before the "
+            ~ "column_rules test of " ~ owner_id ~ " runs; add ref('"
+            ~ parent.name ~ "') to that test's `after` argument") %}
+    {%- endif -%}
+    {{ return(parent) }}
+{% endmacro %}
+
+
+{#-
+    The rows whose value is missing from the parent's column, as dbt's
+    relationships test returns them (the test's `where` on the model).
+-#}
+{% macro orphan_rows(relation, column, parent_relation, field, where) -%}
+select child.from_field
+from (
+    select {{ column }} as from_field
+    from {{ relation }}
+    where {{ column }} is not null
+    {%- if where %} and ({{ where }}){% endif %}
+) as child
+left join (
+    select {{ field }} as to_field
+    from {{ parent_relation }}
+) as parent
+    on child.from_field = parent.to_field
+where parent.to_field is null
 {%- endmacro %}
 
 

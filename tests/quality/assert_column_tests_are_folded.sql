@@ -1,8 +1,8 @@
 {#-
     A report build leaves out the tests tagged column_rule (not_null,
-    accepted_range, accepted_values, unique and unique_combination) and runs
-    each model's column_rules test instead, which checks them all in one
-    query (macros/tests/column_rules.sql). A
+    accepted_range, accepted_values, unique, unique_combination and
+    relationships) and runs each model's column_rules test instead, which
+    checks them all in one query (macros/tests/column_rules.sql). A
     tagged test on a model without column_rules would then go unchecked: each
     such test is a failing row here. Add `- column_rules` to the data_tests of
     the model it names.

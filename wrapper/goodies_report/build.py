@@ -56,8 +56,8 @@ class BuildError(GoodiesError):
 
 
 # The single-table tests a model's column_rules test folds into one query (the project's
-# not_null, accepted_range, accepted_values, unique and unique_combination tag themselves
-# so); see Settings.unit_tests.
+# not_null, accepted_range, accepted_values, unique, unique_combination and relationships
+# tag themselves so); see Settings.unit_tests.
 FOLDED_TESTS = "tag:column_rule"
 
 
@@ -72,8 +72,8 @@ class Settings:
     # dbt's unit tests check each definition on hand-computed rows: they do not depend on
     # the data, so CI runs them (README) and a report build leaves them out, which saves a
     # tenth of the build whatever its size. A report build also leaves out each test that a
-    # model's column_rules test checks in one query (macros/tests/column_rules.sql): all but
-    # the relationships; with unit_tests, every test runs, as in `dbt build`.
+    # model's column_rules test checks in one query (macros/tests/column_rules.sql); with
+    # unit_tests, every test runs, as in `dbt build`.
     unit_tests: bool = False
     # Set for a target of dbt-spark's session method: where its catalog and tables live.
     spark_dir: Path | None = None

@@ -194,7 +194,8 @@ Exit codes:
     **from_env("GOODIES_UNIT_TESTS"),
     help="Run every dbt test, as `dbt build` does: the unit tests too (hand-computed cases "
     "of every definition, which do not depend on the data), and each not_null, "
-    "accepted_range, accepted_values, unique and unique_combination test on its own besides "
+    "accepted_range, accepted_values, unique, unique_combination and relationships test on "
+    "its own besides "
     "each model's column_rules test, which checks them all in one query (a report build runs "
     "only that one).",
 )
