@@ -553,17 +553,33 @@ def manifest_column(manifest: dict, test_name: str) -> tuple[str, str, str]:
     return model, metadata["name"], ", ".join(columns)
 
 
+def editable_project(tmp_path: Path) -> Path:
+    """A copy of the dbt project that a test may edit."""
+    project = tmp_path / "project"
+    for name in ("models", "macros", "tests", "seeds"):
+        shutil.copytree(PROJECT_DIR / name, project / name)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    return project
+
+
+def tiny_settings(project: Path, database: Path) -> Settings:
+    """The tiny fixture folder built with `project` into `database`."""
+    return Settings(
+        project_dir=project,
+        target="duckdb",
+        duckdb_path=database,
+        dbt_vars={"raw_mode": "files", "raw_data_dir": str(FIXTURES / "tiny"), "as_of": AS_OF},
+    )
+
+
 def test_a_relationship_to_a_table_not_yet_built_stops_column_rules(tmp_path):
     """fct_returns points to dim_campaigns, which is not one of its ancestors: without
     dim_campaigns in the `after` of its column_rules, that test could run before the table
     is built, so it refuses to compile and says what to add."""
     from dbt.cli.main import dbtRunner
 
-    project = tmp_path / "project"
-    for name in ("models", "macros", "tests", "seeds"):
-        shutil.copytree(PROJECT_DIR / name, project / name)
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(PROJECT_DIR / name, project / name)
+    project = editable_project(tmp_path)
     schema = project / "models" / "marts" / "core" / "_core__models.yml"
     text = schema.read_text(encoding="utf-8")
     entry = text.index("  - name: fct_returns\n")
@@ -579,12 +595,7 @@ def test_a_relationship_to_a_table_not_yet_built_stops_column_rules(tmp_path):
         text[:entry] + text[entry:].replace(after, "      - column_rules\n", 1), encoding="utf-8"
     )
 
-    settings = Settings(
-        project_dir=project,
-        target="duckdb",
-        duckdb_path=tmp_path / "order.duckdb",
-        dbt_vars={"raw_mode": "files", "raw_data_dir": str(FIXTURES / "tiny"), "as_of": AS_OF},
-    )
+    settings = tiny_settings(project, tmp_path / "order.duckdb")
     with dbt_environment(settings):
         res = dbtRunner().invoke(
             ["compile", *settings.dbt_args(), "--select", "test_name:column_rules,fct_returns"]
@@ -601,11 +612,7 @@ def test_a_column_test_left_unfolded_fails_the_build(tmp_path):
     naming each of them."""
     from dbt.cli.main import dbtRunner
 
-    project = tmp_path / "project"
-    for name in ("models", "macros", "tests", "seeds"):
-        shutil.copytree(PROJECT_DIR / name, project / name)
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(PROJECT_DIR / name, project / name)
+    project = editable_project(tmp_path)
     schema = project / "models" / "marts" / "core" / "_core__models.yml"
     text = schema.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -617,12 +624,7 @@ def test_a_column_test_left_unfolded_fails_the_build(tmp_path):
     start = folded - 1 if alone else folded
     schema.write_text("".join(lines[:start] + lines[folded + 1 :]), encoding="utf-8")
 
-    settings = Settings(
-        project_dir=project,
-        target="duckdb",
-        duckdb_path=tmp_path / "guard.duckdb",
-        dbt_vars={"raw_mode": "files", "raw_data_dir": str(FIXTURES / "tiny"), "as_of": AS_OF},
-    )
+    settings = tiny_settings(project, tmp_path / "guard.duckdb")
     with dbt_environment(settings):
         res = dbtRunner().invoke(
             ["build", *settings.dbt_args(), "--select", "assert_column_tests_are_folded",
