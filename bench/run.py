@@ -368,7 +368,9 @@ def dbt_event_models(case_dir: Path, data_dir: Path, full_refresh: bool) -> floa
     command = [
         shutil.which("dbt") or "dbt", "run", "--quiet",
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(PROJECT_DIR / "target" / "duckdb"),
+        # the target named, as goodies-report names it: dbt's saved parse is only valid
+        # for the same vars and the same --target, the default one named or not
+        "--target", "duckdb", "--target-path", str(TARGET_PATH),
         "--vars", dbt_vars, "--select", " ".join(EVENT_MODELS),
         *(["--full-refresh"] if full_refresh else []),
     ]  # fmt: skip
