@@ -44,6 +44,7 @@ from typing import Any
 
 import duckdb
 
+from goodies_report.build import Settings, dbt_environment
 from goodies_report.generate import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -173,21 +174,18 @@ def new_database(case_dir: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-# dbt's parse of the project with the arguments and vars goodies-report gives it (the data
-# folder and as_of reach dbt through the environment, not as vars: see build.RUN_SETTING_VARS).
-FIRST_PARSE = (
-    "import sys\n"
-    "from pathlib import Path\n"
-    "from dbt.cli.main import dbtRunner\n"
-    "from goodies_report import build\n"
-    "settings = build.Settings(\n"
-    "    Path(sys.argv[1]), 'duckdb', Path(sys.argv[2]),\n"
-    "    {'raw_mode': 'files', 'raw_data_dir': sys.argv[3], 'as_of': sys.argv[4]},\n"
-    ")\n"
-    "with build.dbt_environment(settings):\n"
-    "    parsed = dbtRunner().invoke(['parse', *settings.dbt_args()])\n"
-    "sys.exit(0 if parsed.success else 1)\n"
-)
+def run_dbt(case_dir: Path, data_dir: Path, args: list[str], out: Path) -> Run:
+    """A dbt command with the arguments and environment goodies-report gives dbt, so that
+    dbt's saved parse is the one goodies-report uses (it is valid only for the same vars,
+    target and database path)."""
+    dbt_vars = {"raw_mode": "files", "raw_data_dir": str(data_dir), "as_of": AS_OF}
+    settings = Settings(PROJECT_DIR, "duckdb", database_path(case_dir), dbt_vars)
+    command = [shutil.which("dbt") or "dbt", args[0], *settings.dbt_args(), *args[1:]]
+    with dbt_environment(settings):
+        run = measure(command, dict(os.environ), out)
+    if run.returncode != 0:
+        sys.exit(f"dbt {args[0]} failed (exit {run.returncode}); see logs/dbt.log")
+    return run
 
 
 def first_parse(work: Path) -> Run:
@@ -195,12 +193,7 @@ def first_parse(work: Path) -> Run:
     path; the saved parse it leaves is the one every case then reuses."""
     (TARGET_PATH / "partial_parse.msgpack").unlink(missing_ok=True)
     work.mkdir(parents=True, exist_ok=True)
-    database = database_path(work / "parse")
-    command = [sys.executable, "-c", FIRST_PARSE, str(PROJECT_DIR), str(database), str(work), AS_OF]
-    run = measure(command, dict(os.environ), work / "first-parse.out")
-    if run.returncode != 0:
-        sys.exit(f"dbt parse failed (exit {run.returncode}):\n{run.stderr[-3000:]}")
-    return run
+    return run_dbt(work / "parse", work, ["parse"], work / "first-parse.out")
 
 
 def node_split(results: dict) -> tuple[float, float, float, int]:
@@ -358,25 +351,9 @@ def append_events(data_dir: Path, round_no: int) -> dict[str, int]:
 
 def dbt_event_models(case_dir: Path, data_dir: Path, full_refresh: bool) -> float:
     """Wall time of `dbt run` of the event models alone, incremental or full refresh."""
-    env = {
-        **os.environ,
-        "GOODIES_DUCKDB_PATH": str(database_path(case_dir)),
-        "GOODIES_DATA_DIR": str(data_dir),
-        "GOODIES_AS_OF": AS_OF,
-    }
-    dbt_vars = json.dumps({"raw_mode": "files"})
-    command = [
-        shutil.which("dbt") or "dbt", "run", "--quiet",
-        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        # the target named, as goodies-report names it: dbt's saved parse is only valid
-        # for the same vars and the same --target, the default one named or not
-        "--target", "duckdb", "--target-path", str(TARGET_PATH),
-        "--vars", dbt_vars, "--select", " ".join(EVENT_MODELS),
-        *(["--full-refresh"] if full_refresh else []),
-    ]  # fmt: skip
-    run = measure(command, env, case_dir / f"dbt-events-{'full' if full_refresh else 'inc'}.out")
-    if run.returncode != 0:
-        sys.exit(f"dbt run failed:\n{run.stderr[-3000:]}")
+    args = ["run", "--select", *EVENT_MODELS, *(["--full-refresh"] if full_refresh else [])]
+    out = case_dir / f"dbt-events-{'full' if full_refresh else 'inc'}.out"
+    run_dbt(case_dir, data_dir, args, out)
     results = json.loads(RUN_RESULTS.read_text())
     return results["elapsed_time"]
 

@@ -124,6 +124,8 @@ where failures > 0
     {%- endfor -%}
 
     {%- set rules = [] -%}
+    {#- what is built before this test runs, found at the first relationship -#}
+    {%- set upstream = namespace(ids=none) -%}
     {%- for test in graph.nodes.values()
         if test.resource_type == 'test'
         and test.attached_node == owner.unique_id
@@ -173,7 +175,12 @@ where failures > 0
                 'failing_groups': duplicated_groups(
                     relation, columns, filters)}) -%}
         {%- elif kind == 'relationships' -%}
-            {%- set parent = built_parent(test, owner.unique_id) -%}
+            {%- if upstream.ids is none -%}
+                {%- set upstream.ids = built_before_column_rules(
+                    owner.unique_id) -%}
+            {%- endif -%}
+            {%- set parent = built_parent(
+                test, owner.unique_id, upstream.ids) -%}
             {%- do rules.append({
                 'test_name': test.name,
                 'failing_groups': orphan_rows(
@@ -224,11 +231,37 @@ having count(*) > 1
 
 
 {#-
-    The node a relationships test points to, provided it is built before
-    the model's column_rules test runs: an ancestor of the model, or a node
-    that column_rules test depends on.
+    The nodes built before the column_rules test of a model runs: the nodes
+    that test depends on (its `after` and the contract_breach_reasons seed),
+    then the model and every ancestor of it.
 -#}
-{% macro built_parent(test, owner_id) %}
+{% macro built_before_column_rules(owner_id) %}
+    {%- set built = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'test'
+        and node.attached_node == owner_id
+        and (node.test_metadata or {}).get('name') == 'column_rules' -%}
+        {%- do built.extend(node.depends_on.nodes) -%}
+    {%- endfor -%}
+
+    {#- lineage grows as the loop walks it: each node's parents, once -#}
+    {%- set lineage = [owner_id] -%}
+    {%- for node_id in lineage -%}
+        {%- for parent_id in graph.nodes.get(node_id, {}).get(
+            'depends_on', {}).get('nodes', [])
+            if parent_id not in lineage -%}
+            {%- do lineage.append(parent_id) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(built + lineage) }}
+{% endmacro %}
+
+
+{#-
+    The node a relationships test points to, provided it is among the nodes
+    built before the model's column_rules test runs.
+-#}
+{% macro built_parent(test, owner_id, built) %}
     {%- set others = test.depends_on.nodes | reject('equalto', owner_id)
         | list -%}
     {%- set parent_id = others[0] if others else owner_id -%}
@@ -238,24 +271,6 @@ having count(*) > 1
             test.name ~ ": column_rules checks relationships to a model or a "
             ~ "seed, not to " ~ parent_id) %}
     {%- endif -%}
-
-    {%- set built = [] -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'test'
-        and node.attached_node == owner_id
-        and (node.test_metadata or {}).get('name') == 'column_rules' -%}
-        {%- do built.extend(node.depends_on.nodes) -%}
-    {%- endfor -%}
-    {%- set queue = [owner_id] -%}
-    {%- for node_id in queue if parent_id not in built -%}
-        {%- for upstream in graph.nodes.get(node_id, {}).get(
-            'depends_on', {}).get('nodes', [])
-            if upstream not in queue -%}
-            {%- do queue.append(upstream) -%}
-            {%- do built.append(upstream) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-
     {%- if parent_id not in built -%}
         {% do exceptions.raise_compiler_error(
             test.name ~ ": " ~ parent.name ~ " is not built before the "
